@@ -1,0 +1,48 @@
+// Gridlens ETL command line: `npm run etl -- <command> [options]`.
+// Exit codes: 0 ok, 1 failed, 2 bad usage.
+
+import { generateCommand, UsageError } from './commands/generate.ts';
+
+const HELP = `Usage: npm run etl -- <command> [options]
+
+Commands:
+  generate   write a demo utility's exports in the data-contract format
+  migrate    create or upgrade the warehouse schema in PostgreSQL
+
+Run a command with --help for its options. DATABASE_URL selects a PostgreSQL
+server; without it an embedded PostgreSQL is started under .gridlens/.
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  generate: async () => generateCommand,
+  migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n(run with --help for usage)\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
