@@ -11,6 +11,18 @@
 // |                     |                            | day" and offset-less timestamps in files       |
 // | GRIDLENS_LOG_LEVEL  | info                       | read by etl/log.ts (debug|info|warn|error|     |
 // |                     |                            | silent)                                        |
+// | GRIDLENS_INBOX      | <cwd>/data/inbox           | where the source systems drop their exports    |
+// | GRIDLENS_EXTRACTS   | <cwd>/data/extracts        | published extract versions; current/ is live   |
+// | GRIDLENS_SCHEDULE   | 0 2 * * *                  | cron expression of the nightly run (in TZ)     |
+// | GRIDLENS_SME_THRESHOLD_KWH | 50000               | commercial customers under this annual kWh are |
+// |                     |                            | the SME segment                                |
+// | GRIDLENS_SUPPRESSION_K | 15                      | aggregate cells with fewer customers are       |
+// |                     |                            | suppressed in extracts                         |
+// | GRIDLENS_SLA_COMPLAINT_HOURS | 24                | first-response target for complaints           |
+// | GRIDLENS_SLA_OUTAGE_MINUTES | 45                 | first-response target for outage reports       |
+// | GRIDLENS_PSEUDONYM_SECRET | (file)               | secret of the pseudonymous customer key; unset |
+// |                     |                            | → GRIDLENS_HOME/pseudonym.secret, made once    |
+// | GRIDLENS_EXTRACT_VERSIONS | 7                    | extract versions kept                          |
 //
 // To add a setting: add a field to `Config`, parse it in `loadConfig` with one of
 // the small parsers below, and add a row to the table above.
@@ -26,6 +38,17 @@ export interface Config {
   pgPort: number;
   /** IANA time zone of the utility. */
   tz: string;
+  inbox: string;
+  extracts: string;
+  /** node-cron expression of the nightly run, evaluated in `tz`. */
+  schedule: string;
+  smeThresholdKwh: number;
+  suppressionK: number;
+  slaComplaintHours: number;
+  slaOutageMinutes: number;
+  /** Explicit pseudonym secret; undefined → a secret file under `home`. */
+  pseudonymSecret: string | undefined;
+  extractVersionsKept: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +82,16 @@ function timeZone(env: Env, name: string, fallback: string): string {
   return v;
 }
 
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const v = text(env, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new ConfigError(`${name}=${JSON.stringify(v)} must be a positive number (default ${fallback}).`);
+  }
+  return n;
+}
+
 /**
  * Reads the configuration. Pure: depends only on its arguments (no I/O), so it
  * is safe to call anywhere and easy to test. Throws ConfigError naming the
@@ -70,5 +103,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     home: path.resolve(cwd, text(env, 'GRIDLENS_HOME') ?? '.gridlens'),
     pgPort: port(env, 'GRIDLENS_PG_PORT', 54329),
     tz: timeZone(env, 'GRIDLENS_TZ', 'Asia/Shanghai'),
+    inbox: path.resolve(cwd, text(env, 'GRIDLENS_INBOX') ?? 'data/inbox'),
+    extracts: path.resolve(cwd, text(env, 'GRIDLENS_EXTRACTS') ?? 'data/extracts'),
+    schedule: text(env, 'GRIDLENS_SCHEDULE') ?? '0 2 * * *',
+    smeThresholdKwh: positiveNumber(env, 'GRIDLENS_SME_THRESHOLD_KWH', 50_000),
+    suppressionK: positiveNumber(env, 'GRIDLENS_SUPPRESSION_K', 15),
+    slaComplaintHours: positiveNumber(env, 'GRIDLENS_SLA_COMPLAINT_HOURS', 24),
+    slaOutageMinutes: positiveNumber(env, 'GRIDLENS_SLA_OUTAGE_MINUTES', 45),
+    pseudonymSecret: text(env, 'GRIDLENS_PSEUDONYM_SECRET'),
+    extractVersionsKept: positiveNumber(env, 'GRIDLENS_EXTRACT_VERSIONS', 7),
   };
 }

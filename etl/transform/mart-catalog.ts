@@ -1,0 +1,64 @@
+// The marts: views in schema `mart` (sql/marts/<name>.sql), each published as
+// an extract of the same name. This catalog is the contract between the SQL
+// that builds a mart and the code that exports it: the grain (dimension
+// columns), and which column counts the customers behind a cell, for the
+// small-cell suppression of aggregate extracts ("15/15" practice).
+
+export interface MartSpec {
+  /** View name in schema `mart`, and the extract's file name (<name>.arrow). */
+  name: string;
+  /** Columns that identify a row (the grain). */
+  grain: readonly string[];
+  /**
+   * Aggregate marts: the column counting distinct customers (or responses) in
+   * a cell. Cells below K get every measure nulled and `suppressed = true`.
+   * null for the per-customer mart (pseudonymous, one row per customer).
+   */
+  customersColumn: string | null;
+  description: string;
+}
+
+export const MARTS: readonly MartSpec[] = [
+  {
+    name: 'kpi_month',
+    grain: ['month'],
+    customersColumn: 'active_customers',
+    description: 'Company KPIs per month: customers, kWh, revenue, arrears, DSO, CSAT, NPS, complaints, SLA, offers.',
+  },
+  {
+    name: 'segment_month',
+    grain: ['month', 'segment', 'region', 'tariff', 'band'],
+    customersColumn: 'customers',
+    description: 'Customers, kWh, revenue, bills, arrears, peak/valley share and load factor per segment cell.',
+  },
+  {
+    name: 'load_profile',
+    grain: ['month', 'segment', 'day_type', 'hour'],
+    customersColumn: 'customers',
+    description: 'Average kWh per customer-hour by hour of day, for interval-metered customers.',
+  },
+  {
+    name: 'satisfaction_month',
+    grain: ['month', 'segment', 'region', 'channel'],
+    customersColumn: 'responses',
+    description: 'Survey responses, item means, CSAT and NPS.',
+  },
+  {
+    name: 'service_month',
+    grain: ['month', 'channel', 'type', 'region', 'segment'],
+    customersColumn: 'customers',
+    description: 'Tickets, first response within SLA, response and resolution times, post-resolution satisfaction.',
+  },
+  {
+    name: 'campaign_result',
+    grain: ['campaign_id', 'offer_type', 'segment'],
+    customersColumn: 'targeted',
+    description: 'Targeted, holdout, responses, acceptance treated vs holdout, uplift with 95% interval.',
+  },
+  {
+    name: 'customer',
+    grain: ['customer_key'],
+    customersColumn: null,
+    description: 'One row per customer under a pseudonymous key: segment, profile, value, satisfaction, risk.',
+  },
+];
