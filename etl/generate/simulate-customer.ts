@@ -86,6 +86,9 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
   let outageRecent = 0;
   let serviceBad = 0;
   let billShock = 0;
+  // Grievance: slowly fading memory of everything that went wrong (complaints
+  // filed, contacts handled badly, outages, bill shocks). It drives churn.
+  let grievance = 0;
   let closedDay: number | null = null;
   let changeEffectiveMonth = -1;
   let pendingChange: (() => void) | null = null;
@@ -122,7 +125,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     let activeLast = month.lastDay;
     // Churn: more likely after outages, poor service and bill shocks.
     if (p.openedDay < month.firstDay) {
-      const hazard = model.churnHazard * (1 + 1.5 * outageRecent + 2.5 * serviceBad + 1.5 * billShock + (p.payer === 2 ? 1 : 0));
+      const hazard = model.churnHazard * (1 + 8 * grievance + (p.payer === 2 ? 1 : 0));
       if (rng.next() < hazard) {
         closedDay = month.firstDay + rng.int(month.days);
         activeLast = closedDay;
@@ -137,6 +140,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
       if (e.day >= activeFirst && e.day <= activeLast && unitHash(seed, p.index, 1000 + e.id) < e.share) hits.push(e);
     }
     outageRecent += hits.length;
+    grievance += 0.3 * hits.length;
 
     // ---- usage ----
     const vacant = p.vacancy !== null && m >= p.vacancy[0] && m < p.vacancy[0] + p.vacancy[1];
@@ -221,6 +225,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     const shocked = avg > 0 && fen > 1.5 * avg && fen > 10_000;
     if (shocked) {
       billShock = 1;
+      grievance += 0.5;
       tally.billShock(p, m, p.cls === 'residential' && residentialTier(kwhThisYear) > tierBefore);
     }
     recentBills.push(fen);
@@ -243,7 +248,11 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     }
     for (const plan of plans.slice(0, 6)) {
       const outcome = writeTicket(ctx, p, rng, month, plan, ++ticketSeq, incidentMonth, pending);
-      if (outcome.breached || (outcome.satisfaction !== null && outcome.satisfaction <= 2)) serviceBad += 1;
+      if (outcome.breached || (outcome.satisfaction !== null && outcome.satisfaction <= 2)) {
+        serviceBad += 1;
+        grievance += 1;
+      }
+      if (plan.type === 'complaint') grievance += 1;
     }
     if (shocked && m + 1 < world.months.length) {
       const next = world.months[m + 1];
@@ -292,6 +301,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     outageRecent *= 0.6;
     serviceBad *= 0.7;
     billShock *= 0.5;
+    grievance *= 0.92;
   }
   tally.customerEnd(p, closedDay === null, tariff, greenPlan);
 }

@@ -44,6 +44,18 @@ describe('planted reliability incident', () => {
     expect(counts.get(district)!).toBeGreaterThan(3 * Math.max(...others));
   });
 
+  it('brings complaints after the outages: the district files several times more complaints that month than any other', () => {
+    const { district, month } = truth.planted.reliability_incident;
+    const counts = new Map<string, number>();
+    for (const t of tickets) {
+      if (t.type !== 'complaint' || !t.customer_id || localMonth(t.opened_at) !== month) continue;
+      const region = customers.get(t.customer_id)!.region;
+      counts.set(region, (counts.get(region) ?? 0) + 1);
+    }
+    const others = [...counts].filter(([r]) => r !== district).map(([, n]) => n);
+    expect(counts.get(district)!).toBeGreaterThan(3 * Math.max(0, ...others));
+  });
+
   it('lowers reliability scores and NPS of the district in the next wave, worst of all districts', () => {
     const { district, wave_before, wave_after } = truth.planted.reliability_incident;
     const scores = (wave: string, region: string, item: 'reliability' | 'nps'): number[] =>
@@ -86,5 +98,17 @@ describe('truth.json segment statements', () => {
       const n = [...customers.values()].filter((c) => c.customer_class === cls).length;
       expect(n, cls).toBe(s.accounts);
     }
+  });
+});
+
+describe('experience drives churn', () => {
+  it('customers who complained close their account at least 1.5× as often as those who did not', () => {
+    const complained = new Set(tickets.filter((t) => t.type === 'complaint' && t.customer_id).map((t) => t.customer_id));
+    const rate = (inGroup: boolean): number => {
+      const group = [...customers].filter(([id]) => complained.has(id) === inGroup);
+      return group.filter(([, c]) => c.closed_on).length / group.length;
+    };
+    expect(complained.size).toBeGreaterThan(100);
+    expect(rate(true) / rate(false)).toBeGreaterThan(1.5);
   });
 });
