@@ -139,7 +139,8 @@ export const CUSTOMERS = {
       ],
     },
     { name: 'contract_end', type: 'date', required: false },
-    { name: 'green_plan', type: 'bool', required: false },
+    // Empty = not enrolled: the warehouse keeps a plain yes/no (core.customer.green_plan not null).
+    { name: 'green_plan', type: 'bool', required: false, default: false },
     { name: 'preferred_channel', type: 'enum', required: false, values: CHANNELS },
     { name: 'opened_on', type: 'date', required: true },
     { name: 'closed_on', type: 'date', required: false },

@@ -135,7 +135,7 @@ describe('row types derived from the specs', () => {
     expectTypeOf<CustomerRow['customer_class']>().toEqualTypeOf<'large_industrial' | 'commercial' | 'residential' | 'agricultural'>();
     expectTypeOf<CustomerRow['contract_type']>().toEqualTypeOf<'standard' | 'long_term'>();
     expectTypeOf<CustomerRow['name']>().toEqualTypeOf<string | null>();
-    expectTypeOf<CustomerRow['green_plan']>().toEqualTypeOf<boolean | null>();
+    expectTypeOf<CustomerRow['green_plan']>().toEqualTypeOf<boolean>();
     expectTypeOf<BillingRow['paid_on']>().toEqualTypeOf<string | null>();
     expectTypeOf<TicketRow['first_response_at']>().toEqualTypeOf<number | null>();
     expectTypeOf<TicketRow['channel']>().toEqualTypeOf<'hotline' | 'app' | 'web' | 'wechat' | 'sms' | 'email' | 'counter'>();

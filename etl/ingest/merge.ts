@@ -1,0 +1,275 @@
+// Set-based SQL that moves one file's staged rows (staging.<entity>) into core,
+// run inside the file's transaction after the COPY:
+//
+// 1. Superseded lines: of several staged rows with the same key, the last
+//    line wins; the others are deleted from staging and counted (the
+//    contract's duplicate_key). Skipped when the loader saw the keys strictly
+//    increasing in file order (then none can repeat).
+// 2. Upsert into core by key (a later file wins). An unchanged row is not
+//    rewritten (ON CONFLICT … WHERE … IS DISTINCT FROM), so re-sent data
+//    leaves no dead tuples and touches no rollup keys.
+// 3. Keys for the incremental rollups (rollup.pending_*), from the rows the
+//    upsert actually inserted or changed (RETURNING).
+//
+// Customers also split personal columns into core.customer_pii and keep the
+// attribute history in core.customer_history (see mergeCustomers).
+
+import type pg from 'pg';
+import { ENTITIES, type EntityName } from '../contract/entities.ts';
+
+export interface MergeParams {
+  runId: number;
+  /** The utility's time zone: the day of a reading for rollup.pending_usage_day. */
+  timeZone: string;
+  /** customers: the date attribute changes take effect (YYYY-MM-DD). */
+  effectiveDate: string;
+  /** customers/surveys: the personal columns present in the file's header (absent ones keep their stored value). */
+  personalColumns: readonly string[];
+  /**
+   * False when the loader saw every key strictly increasing in file order, so
+   * no key can occur twice: the duplicate search is skipped.
+   */
+  mayHaveDuplicates: boolean;
+}
+
+type Client = pg.PoolClient | pg.Client;
+
+/**
+ * Delete all but the last line of each key from staging; returns how many were
+ * deleted (superseded). A sort by key then line (row_number, as DISTINCT ON
+ * … ORDER BY line DESC would) beats a hash aggregate on files that are mostly
+ * in key order already: 0.30 s against 0.55 s for 445,000 usage rows.
+ */
+async function dropSuperseded(client: Client, entity: EntityName): Promise<number> {
+  const key = ENTITIES[entity].key.join(', ');
+  const sql = `
+    delete from staging.${entity} s
+    using (
+      select line from (select line, row_number() over (partition by ${key} order by line desc) as n from staging.${entity}) ranked
+      where n > 1
+    ) older
+    where s.line = older.line`;
+  return (await client.query(sql)).rowCount ?? 0;
+}
+
+/** `a.x, a.y` … for a column list. */
+const cols = (prefix: string, names: readonly string[]) => names.map((n) => `${prefix}${n}`).join(', ');
+/** `(t.a, t.b) is distinct from (excluded.a, excluded.b)`. */
+const changed = (names: readonly string[], left = 't.', right = 'excluded.') => `(${cols(left, names)}) is distinct from (${cols(right, names)})`;
+const setAll = (names: readonly string[]) => names.map((n) => `${n} = excluded.${n}`).join(', ');
+
+/** epoch ms (staging) → timestamptz. to_timestamp rounds to microseconds, so ms survive exactly. */
+const ts = (column: string) => `to_timestamp(${column} / 1000.0)`;
+
+/**
+ * Usage is the bulk of every night, and nightly files mostly bring readings
+ * later than any stored for the customer. When no staged reading starts at or
+ * before a stored reading of the same customer (one index probe per customer),
+ * no key can conflict and a plain INSERT is used: ON CONFLICT's speculative
+ * insertion costs about 70 % more per row.
+ */
+async function mergeUsage(client: Client, p: MergeParams): Promise<void> {
+  const overlap = await client.query<{ overlap: boolean }>(
+    `select exists (
+       select 1 from (select customer_id, min(reading_start) as first from staging.usage group by customer_id) s
+       where exists (select 1 from core.usage_reading t where t.customer_id = s.customer_id and t.reading_start >= ${ts('s.first')})
+     ) as overlap`,
+  );
+  const upsert = overlap.rows[0].overlap
+    ? `on conflict (customer_id, reading_start, interval_minutes) do update
+         set kwh = excluded.kwh, quality = excluded.quality
+         where ${changed(['kwh', 'quality'])}`
+    : '';
+  await client.query(
+    `with up as (
+       insert into core.usage_reading as t (customer_id, reading_start, interval_minutes, kwh, quality)
+       select customer_id, ${ts('reading_start')}, interval_minutes, kwh, quality from staging.usage
+       ${upsert}
+       returning t.customer_id, t.reading_start
+     )
+     insert into rollup.pending_usage_day (customer_id, day)
+     select distinct customer_id, (reading_start at time zone $1)::date from up
+     on conflict do nothing`,
+    [p.timeZone],
+  );
+}
+
+const BILL = ['customer_id', 'period_start', 'period_end', 'kwh', 'amount', 'issued_on', 'due_on', 'paid_on', 'paid_amount'];
+/** The months a bill's figures can land in: its period, issue, due and payment dates. */
+const billMonths = (alias: string) =>
+  `cross join lateral (values (${alias}.period_start), (${alias}.period_end), (${alias}.issued_on), (${alias}.due_on), (${alias}.paid_on)) m(d)`;
+
+async function mergeBilling(client: Client, p: MergeParams): Promise<void> {
+  // The row a changed bill replaces may sit in other months or under another
+  // customer (a correction): touch those keys too, before they are overwritten.
+  await client.query(
+    `insert into rollup.pending_customer_month (customer_id, month)
+     select distinct b.customer_id, date_trunc('month', m.d)::date
+     from core.bill b join staging.billing s using (bill_id) ${billMonths('b')}
+     where m.d is not null
+       and (${cols('b.', BILL)}) is distinct from
+           (s.customer_id, s.period_start, s.period_end, s.kwh, s.amount::numeric(14, 2), s.issued_on, s.due_on, s.paid_on, s.paid_amount::numeric(14, 2))
+     on conflict do nothing`,
+  );
+  await client.query(
+    `with up as (
+       insert into core.bill as t (bill_id, ${BILL.join(', ')}, run_id, updated_at)
+       select bill_id, ${BILL.join(', ')}, $1, now() from staging.billing
+       on conflict (bill_id) do update set ${setAll(BILL)}, run_id = excluded.run_id, updated_at = excluded.updated_at
+         where ${changed(BILL)}
+       returning t.*
+     )
+     insert into rollup.pending_customer_month (customer_id, month)
+     select distinct up.customer_id, date_trunc('month', m.d)::date from up ${billMonths('up')}
+     where m.d is not null
+     on conflict do nothing`,
+    [p.runId],
+  );
+}
+
+const SURVEY = ['customer_id', 'responded_on', 'wave', 'channel', 'nps', 'overall', 'reliability', 'service', 'price', 'billing', 'communication'];
+
+async function mergeSurveys(client: Client, p: MergeParams): Promise<void> {
+  await client.query(
+    `insert into core.survey_response as t (response_id, ${SURVEY.join(', ')}, run_id, updated_at)
+     select response_id, ${SURVEY.join(', ')}, $1, now() from staging.surveys
+     on conflict (response_id) do update set ${setAll(SURVEY)}, run_id = excluded.run_id, updated_at = excluded.updated_at
+       where ${changed(SURVEY)}`,
+    [p.runId],
+  );
+  // The free-text comment may hold personal data: core.survey_comment only.
+  if (!p.personalColumns.includes('comment')) return; // no comment column: keep what is stored
+  await client.query(
+    `insert into core.survey_comment as t (response_id, comment)
+     select response_id, comment from staging.surveys where comment is not null
+     on conflict (response_id) do update set comment = excluded.comment where t.comment is distinct from excluded.comment`,
+  );
+  await client.query(
+    `delete from core.survey_comment c using staging.surveys s where c.response_id = s.response_id and s.comment is null`,
+  );
+}
+
+const TICKET = ['customer_id', 'opened_at', 'channel', 'type', 'category', 'first_response_at', 'resolved_at', 'satisfaction'];
+
+async function mergeTickets(client: Client, p: MergeParams): Promise<void> {
+  await client.query(
+    `insert into core.ticket as t (ticket_id, ${TICKET.join(', ')}, run_id, updated_at)
+     select ticket_id, customer_id, ${ts('opened_at')}, channel, type, category, ${ts('first_response_at')}, ${ts('resolved_at')},
+            satisfaction, $1, now()
+     from staging.tickets
+     on conflict (ticket_id) do update set ${setAll(TICKET)}, run_id = excluded.run_id, updated_at = excluded.updated_at
+       where ${changed(TICKET)}`,
+    [p.runId],
+  );
+}
+
+const CONTACT = ['campaign_id', 'campaign_name', 'offer_type', 'customer_id', 'sent_on', 'channel', 'holdout', 'responded_on', 'accepted'];
+
+async function mergeCampaigns(client: Client, p: MergeParams): Promise<void> {
+  await client.query(
+    `insert into core.campaign_contact as t (contact_id, ${CONTACT.join(', ')}, run_id, updated_at)
+     select contact_id, ${CONTACT.join(', ')}, $1, now() from staging.campaigns
+     on conflict (contact_id) do update set ${setAll(CONTACT)}, run_id = excluded.run_id, updated_at = excluded.updated_at
+       where ${changed(CONTACT)}`,
+    [p.runId],
+  );
+}
+
+const CUSTOMER = [
+  'customer_class', 'region', 'tariff', 'voltage_kv', 'capacity_kva', 'contract_type', 'contract_end', 'green_plan',
+  'preferred_channel', 'opened_on', 'closed_on',
+];
+/** Attributes whose history core.customer_history keeps. */
+const HISTORY = ['customer_class', 'tariff', 'region', 'contract_type', 'contract_end', 'green_plan'];
+const PII = ['name', 'phone', 'address'];
+
+/**
+ * Customers: current attributes (core.customer), personal data
+ * (core.customer_pii) and attribute history (core.customer_history).
+ *
+ * History, per staged customer, against its current version (valid_to null):
+ * - no version yet (a new customer): one from opened_on;
+ * - attributes changed, effective date E after the current valid_from: the
+ *   current version ends at E and a new one starts at E;
+ * - attributes changed, E on or before the current valid_from: a correction
+ *   of the current version, in place.
+ * Personal columns: later file wins, but a column absent from the header keeps
+ * the stored value (an export without personal data must not erase it); a
+ * customer left with no personal field has no core.customer_pii row.
+ */
+async function mergeCustomers(client: Client, p: MergeParams): Promise<void> {
+  await client.query(
+    `insert into core.customer as t (customer_id, ${CUSTOMER.join(', ')}, run_id, updated_at)
+     select customer_id, ${CUSTOMER.join(', ')}, $1, now() from staging.customers
+     on conflict (customer_id) do update set ${setAll(CUSTOMER)}, run_id = excluded.run_id, updated_at = excluded.updated_at
+       where ${changed(CUSTOMER)}`,
+    [p.runId],
+  );
+
+  const pii = PII.filter((c) => p.personalColumns.includes(c));
+  if (pii.length > 0) {
+    await client.query(
+      `insert into core.customer_pii as t (customer_id, ${pii.join(', ')}, run_id, updated_at)
+       select customer_id, ${pii.join(', ')}, $1, now() from staging.customers
+       where ${pii.map((c) => `${c} is not null`).join(' or ')}
+       on conflict (customer_id) do update set ${setAll(pii)}, run_id = excluded.run_id, updated_at = excluded.updated_at
+         where ${changed(pii)}`,
+      [p.runId],
+    );
+    await client.query(
+      `update core.customer_pii t set ${pii.map((c) => `${c} = null`).join(', ')}, run_id = $1, updated_at = now()
+       from staging.customers s
+       where t.customer_id = s.customer_id and ${pii.map((c) => `s.${c} is null`).join(' and ')}
+         and (${cols('t.', pii)}) is distinct from (${pii.map(() => 'null').join(', ')})`,
+      [p.runId],
+    );
+    await client.query(
+      `delete from core.customer_pii t using staging.customers s
+       where t.customer_id = s.customer_id and t.name is null and t.phone is null and t.address is null`,
+    );
+  }
+
+  const differs = changed(HISTORY, 'h.', 's.');
+  // Corrections of the current version.
+  await client.query(
+    `update core.customer_history h set ${HISTORY.map((c) => `${c} = s.${c}`).join(', ')}, run_id = $1
+     from staging.customers s
+     where h.customer_id = s.customer_id and h.valid_to is null and h.valid_from >= $2::date and ${differs}`,
+    [p.runId, p.effectiveDate],
+  );
+  // Changes: close the current version at E, open a new one from E.
+  await client.query(
+    `with closed as (
+       update core.customer_history h set valid_to = $2::date, run_id = $1
+       from staging.customers s
+       where h.customer_id = s.customer_id and h.valid_to is null and h.valid_from < $2::date and ${differs}
+       returning h.customer_id
+     )
+     insert into core.customer_history (customer_id, valid_from, valid_to, ${HISTORY.join(', ')}, run_id)
+     select s.customer_id, $2::date, null, ${cols('s.', HISTORY)}, $1 from staging.customers s join closed using (customer_id)`,
+    [p.runId, p.effectiveDate],
+  );
+  // New customers: a first version from the day the account opened.
+  await client.query(
+    `insert into core.customer_history (customer_id, valid_from, valid_to, ${HISTORY.join(', ')}, run_id)
+     select s.customer_id, s.opened_on, null, ${cols('s.', HISTORY)}, $1 from staging.customers s
+     where not exists (select 1 from core.customer_history h where h.customer_id = s.customer_id)`,
+    [p.runId],
+  );
+}
+
+const MERGES: Record<EntityName, (client: Client, p: MergeParams) => Promise<void>> = {
+  customers: mergeCustomers,
+  usage: mergeUsage,
+  billing: mergeBilling,
+  surveys: mergeSurveys,
+  tickets: mergeTickets,
+  campaigns: mergeCampaigns,
+};
+
+/** Merge the staged rows of one file into core; returns the number of superseded rows. */
+export async function mergeStaged(client: Client, entity: EntityName, params: MergeParams): Promise<number> {
+  const superseded = params.mayHaveDuplicates ? await dropSuperseded(client, entity) : 0;
+  await MERGES[entity](client, params);
+  return superseded;
+}
