@@ -2,7 +2,8 @@
 // an extract of the same name. This catalog is the contract between the SQL
 // that builds a mart and the code that exports it: the grain (dimension
 // columns), and which column counts the customers behind a cell, for the
-// small-cell suppression of aggregate extracts ("15/15" practice).
+// small-cell suppression of aggregate extracts ("15/15" practice). Every
+// column of every mart is defined in docs/metrics.md.
 
 export interface MartSpec {
   /** View name in schema `mart`, and the extract's file name (<name>.arrow). */
@@ -15,6 +16,12 @@ export interface MartSpec {
    * null for the per-customer mart (pseudonymous, one row per customer).
    */
   customersColumn: string | null;
+  /**
+   * Aggregate marts: the column holding the largest single customer's share
+   * (0–1) of the cell's main measure, for the dominance part of "15/15"
+   * suppression; the extract drops it. Omitted when the mart has none.
+   */
+  dominanceColumn?: string | null;
   description: string;
 }
 
@@ -29,12 +36,14 @@ export const MARTS: readonly MartSpec[] = [
     name: 'segment_month',
     grain: ['month', 'segment', 'region', 'tariff', 'band'],
     customersColumn: 'customers',
+    dominanceColumn: 'top_customer_share',
     description: 'Customers, kWh, revenue, bills, arrears, peak/valley share and load factor per segment cell.',
   },
   {
     name: 'load_profile',
     grain: ['month', 'segment', 'day_type', 'hour'],
     customersColumn: 'customers',
+    dominanceColumn: 'top_customer_share',
     description: 'Average kWh per customer-hour by hour of day, for interval-metered customers.',
   },
   {

@@ -1,0 +1,99 @@
+// Incremental rollups: per customer × day and × month aggregates of usage and
+// billing (tables in schema `rollup`, migrations 023–026), kept up to date from
+// the keys the ingest leaves in rollup.pending_usage_day and
+// rollup.pending_customer_month.
+//
+// The set work is SQL in sql/rollups/, one file per object; this module only
+// runs the files in order, in one transaction:
+//
+//   keys_incremental | keys_full     which keys to recompute (temp work tables)
+//   usage_day                        delete + insert those customer-days from core.usage_reading
+//   keys_full_months (full only)     every customer-month with usage or a bill
+//   usage_month, usage_month_daytype delete + insert those customer-months from rollup.usage_day
+//   bill_month                       delete + insert those customer-months from core.bill
+//   month_window, receivable_month,  rebuilt whole every time (snapshots: they depend on
+//   customer_month                   later payments, the attribute history, trailing 12
+//                                    months and the settings, which no pending key tracks)
+//
+// A full rebuild is the same object SQL with every key pending. Incremental
+// nights therefore give the same rollups (and so the same marts) as a rebuild.
+// Days, months and hours are local to ops.mart_settings.time_zone: call
+// syncSettings first.
+
+import type pg from 'pg';
+import { log as defaultLog, type Logger } from '../log.ts';
+import { sqlFile } from './sql-files.ts';
+
+export interface RefreshOptions {
+  /** Rebuild everything instead of the pending keys. */
+  full: boolean;
+  logger?: Logger;
+}
+
+export interface RefreshResult {
+  /** Customer-day rows written to rollup.usage_day. */
+  usageDays: number;
+  /** Customer-month keys recomputed (rollup.usage_month, usage_month_daytype and bill_month). */
+  customerMonths: number;
+}
+
+/** pg_advisory_xact_lock key of the rollup refresh ("roll"): two refreshes never interleave. */
+export const ROLLUP_LOCK_KEY = 0x726f6c6c;
+
+type QueryResults = pg.QueryResult | pg.QueryResult[];
+
+/** Rows inserted by the INSERT statement(s) of a multi-statement file. */
+function inserted(results: QueryResults): number {
+  const list = Array.isArray(results) ? results : [results];
+  return list.filter((r) => r.command === 'INSERT').reduce((n, r) => n + (r.rowCount ?? 0), 0);
+}
+
+/** Working memory of the refresh's sorts and hash aggregates (transaction-local). */
+const WORK_MEM = '256MB';
+
+export async function refreshRollups(pool: pg.Pool, options: RefreshOptions): Promise<RefreshResult> {
+  const logger = options.logger ?? defaultLog;
+  const t0 = performance.now();
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('begin');
+    try {
+      await client.query('select pg_advisory_xact_lock($1)', [ROLLUP_LOCK_KEY]);
+      await client.query(`set local work_mem = '${WORK_MEM}'`);
+      const run = async (name: string): Promise<QueryResults> => {
+        const t = performance.now();
+        const r = (await client.query(sqlFile('rollups', name))) as unknown as QueryResults;
+        logger.debug('rollup_sql', { file: name, ms: Math.round(performance.now() - t) });
+        return r;
+      };
+      await run(options.full ? 'keys_full' : 'keys_incremental');
+      // Temp tables are never auto-analysed: give the planner their sizes.
+      await client.query('analyze work_usage_range');
+      const usageDays = inserted(await run('usage_day'));
+      if (options.full) {
+        await client.query('analyze rollup.usage_day');
+        await run('keys_full_months');
+      }
+      await client.query('analyze work_customer_month');
+      const customerMonths = (await client.query<{ n: number }>('select count(*)::integer as n from work_customer_month')).rows[0].n;
+      await run('usage_month');
+      await run('usage_month_daytype');
+      await run('bill_month');
+      if (options.full) await client.query('analyze rollup.usage_month, rollup.usage_month_daytype, rollup.bill_month');
+      await run('month_window');
+      await run('receivable_month');
+      await run('customer_month');
+      // The marts read these at once: give the planner fresh statistics.
+      await client.query('analyze rollup.month_window, rollup.receivable_month, rollup.customer_month');
+      await client.query('commit');
+      logger.info('rollups_refreshed', { full: options.full, usageDays, customerMonths, ms: Math.round(performance.now() - t0) });
+      return { usageDays, customerMonths };
+    } catch (err) {
+      await client.query('rollback').catch(() => (broken = true));
+      throw err;
+    }
+  } finally {
+    client.release(broken);
+  }
+}

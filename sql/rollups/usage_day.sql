@@ -1,0 +1,88 @@
+-- rollup.usage_day for the customer-days in work_usage_range: delete, then
+-- insert from core.usage_reading. Days and hours are local to
+-- ops.mart_settings.time_zone, whatever the session's TimeZone.
+delete from rollup.usage_day d
+using work_usage_range w
+where d.customer_id = w.customer_id and d.day >= w.day_from and d.day < w.day_to;
+
+insert into rollup.usage_day (customer_id, day, kwh, kwh_peak, kwh_shoulder, kwh_valley, interval_minutes,
+                              readings, estimated_readings, max_kw, kwh_by_hour, peak_valley_rate)
+with r as (
+  -- the readings of the range, in local time (range bounds are local midnights)
+  select r.customer_id, r.reading_start at time zone z.tz as local_start, r.interval_minutes, r.kwh, r.quality
+  from (select (select time_zone from ops.mart_settings) as tz) z
+  cross join work_usage_range w
+  join core.usage_reading r
+    on r.customer_id = w.customer_id
+   and r.reading_start >= (w.day_from::timestamp at time zone z.tz)
+   and r.reading_start < (w.day_to::timestamp at time zone z.tz)
+),
+hourly as (
+  -- sub-daily readings per customer × day × interval × local hour
+  select customer_id, local_start::date as day, interval_minutes, extract(hour from local_start)::integer as hour,
+         sum(kwh) as kwh,
+         -- demand of a reading in kW = kWh × 60 ÷ interval minutes
+         max(kwh * 60.0 / interval_minutes) as max_kw,
+         count(*) as readings,
+         count(*) filter (where quality = 'estimated') as estimated
+  from r
+  where interval_minutes < 1440
+  group by 1, 2, 3, 4
+),
+sub as (
+  select customer_id, day, interval_minutes,
+    sum(kwh) as kwh,
+    coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'peak'), 0) as kwh_peak,
+    coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'shoulder'), 0) as kwh_shoulder,
+    coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'valley'), 0) as kwh_valley,
+    sum(readings)::integer as readings,
+    sum(estimated)::integer as estimated,
+    max(max_kw) as max_kw,
+    array[
+      coalesce(sum(kwh) filter (where hour = 0), 0),
+      coalesce(sum(kwh) filter (where hour = 1), 0),
+      coalesce(sum(kwh) filter (where hour = 2), 0),
+      coalesce(sum(kwh) filter (where hour = 3), 0),
+      coalesce(sum(kwh) filter (where hour = 4), 0),
+      coalesce(sum(kwh) filter (where hour = 5), 0),
+      coalesce(sum(kwh) filter (where hour = 6), 0),
+      coalesce(sum(kwh) filter (where hour = 7), 0),
+      coalesce(sum(kwh) filter (where hour = 8), 0),
+      coalesce(sum(kwh) filter (where hour = 9), 0),
+      coalesce(sum(kwh) filter (where hour = 10), 0),
+      coalesce(sum(kwh) filter (where hour = 11), 0),
+      coalesce(sum(kwh) filter (where hour = 12), 0),
+      coalesce(sum(kwh) filter (where hour = 13), 0),
+      coalesce(sum(kwh) filter (where hour = 14), 0),
+      coalesce(sum(kwh) filter (where hour = 15), 0),
+      coalesce(sum(kwh) filter (where hour = 16), 0),
+      coalesce(sum(kwh) filter (where hour = 17), 0),
+      coalesce(sum(kwh) filter (where hour = 18), 0),
+      coalesce(sum(kwh) filter (where hour = 19), 0),
+      coalesce(sum(kwh) filter (where hour = 20), 0),
+      coalesce(sum(kwh) filter (where hour = 21), 0),
+      coalesce(sum(kwh) filter (where hour = 22), 0),
+      coalesce(sum(kwh) filter (where hour = 23), 0)
+    ]::double precision[] as kwh_by_hour,
+    -- peak-valley difference rate 峰谷差率 = (Pmax − Pmin) ÷ Pmax over the day's hourly load
+    (max(kwh) - min(kwh)) / nullif(max(kwh), 0) as peak_valley_rate
+  from hourly
+  group by 1, 2, 3
+),
+finest as (
+  -- one sub-daily interval per day: the finest present
+  select distinct on (customer_id, day) * from sub order by customer_id, day, interval_minutes
+),
+daily as (
+  select customer_id, local_start::date as day, sum(kwh) as kwh, count(*)::integer as readings,
+         (count(*) filter (where quality = 'estimated'))::integer as estimated
+  from r
+  where interval_minutes = 1440
+  group by 1, 2
+)
+select coalesce(f.customer_id, d.customer_id), coalesce(f.day, d.day),
+       coalesce(f.kwh, d.kwh), f.kwh_peak, f.kwh_shoulder, f.kwh_valley,
+       coalesce(f.interval_minutes, 1440), coalesce(f.readings, d.readings), coalesce(f.estimated, d.estimated),
+       f.max_kw, f.kwh_by_hour, f.peak_valley_rate
+from finest f
+full join daily d on d.customer_id = f.customer_id and d.day = f.day;
