@@ -1,0 +1,136 @@
+// manifest.json: what a published extract version contains. The dashboard reads
+// `<extracts>/current/manifest.json` first, then fetches each file from
+// `versions/<version>/<file>` (immutable, cacheable) and checks rows/sha256.
+// Types only + one pure builder, so the dashboard can import the types.
+
+import type { ExtractColumn, ExtractColumnType } from './arrow-columns.ts';
+import { DOMINANCE_LIMIT, SUPPRESSED_COLUMN, type ExtractSpec } from './mart-query.ts';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FORMAT = 'gridlens-extracts';
+/** Bumped when a reader of an older manifest would misread a newer one. */
+export const MANIFEST_FORMAT_VERSION = 1;
+
+export type ColumnRole = 'dimension' | 'measure';
+
+export interface ManifestColumn {
+  name: string;
+  /** Arrow type in the file (see etl/extract/arrow.ts for the PostgreSQL mapping). */
+  type: ExtractColumnType;
+  /** dimension: group/filter by it (grain, text, dates, flags); measure: aggregate it. */
+  role: ColumnRole;
+}
+
+export interface ManifestFile {
+  /** Mart (and table) name. */
+  name: string;
+  /** File name inside the version folder. */
+  file: string;
+  rows: number;
+  bytes: number;
+  /** Hex SHA-256 of the file. */
+  sha256: string;
+  description: string;
+  /** Columns identifying a row. */
+  grain: string[];
+  schema: ManifestColumn[];
+}
+
+export interface MartSuppression {
+  /** Column counting the customers of a cell; null: per-customer mart, not suppressed. */
+  customers_column: string | null;
+  /** Column with the largest customer's share, when the mart has one (not exported). */
+  dominance_column: string | null;
+  cells: number;
+  cells_suppressed: number;
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  format_version: typeof MANIFEST_FORMAT_VERSION;
+  /** Folder name under versions/; sortable (UTC time of the publish, then run). */
+  version: string;
+  run_id: number | string;
+  /** ISO 8601 UTC. */
+  created_at: string;
+  /** 'YYYY-MM-DD': the latest day the data covers. */
+  data_as_of: string;
+  arrow: { ipc: 'stream'; compression: null };
+  files: ManifestFile[];
+  suppression: {
+    /** Cells with fewer customers than k are suppressed. */
+    k: number;
+    /** Cells where one customer holds more than this share are suppressed (marts with a dominance column). */
+    dominance_limit: number;
+    /** Boolean column marking suppressed cells in aggregate extracts. */
+    flag_column: typeof SUPPRESSED_COLUMN;
+    /** What a suppressed cell looks like. */
+    rule: string;
+    marts: Record<string, MartSuppression>;
+  };
+}
+
+export interface WrittenExtract {
+  spec: ExtractSpec;
+  file: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  columns: ExtractColumn[];
+  cellsSuppressed: number;
+}
+
+/** Role of a column: grain, text, dates and flags are dimensions; numbers are measures. */
+export function columnRole(spec: ExtractSpec, column: ExtractColumn): ColumnRole {
+  if (spec.grain.includes(column.name) || (column.name === SUPPRESSED_COLUMN && spec.customersColumn !== null)) return 'dimension';
+  if (column.name === spec.customersColumn) return 'measure';
+  return column.type === 'float64' || column.type === 'int32' ? 'measure' : 'dimension';
+}
+
+export function buildManifest(o: {
+  version: string;
+  runId: number | string;
+  createdAt: Date;
+  dataAsOf: string;
+  k: number;
+  extracts: WrittenExtract[];
+}): Manifest {
+  const marts: Record<string, MartSuppression> = {};
+  for (const e of o.extracts) {
+    marts[e.spec.name] = {
+      customers_column: e.spec.customersColumn,
+      dominance_column: e.spec.dominanceColumn ?? null,
+      cells: e.rows,
+      cells_suppressed: e.cellsSuppressed,
+    };
+  }
+  return {
+    format: MANIFEST_FORMAT,
+    format_version: MANIFEST_FORMAT_VERSION,
+    version: o.version,
+    run_id: o.runId,
+    created_at: o.createdAt.toISOString(),
+    data_as_of: o.dataAsOf,
+    arrow: { ipc: 'stream', compression: null },
+    files: o.extracts.map((e) => ({
+      name: e.spec.name,
+      file: e.file,
+      rows: e.rows,
+      bytes: e.bytes,
+      sha256: e.sha256,
+      description: e.spec.description,
+      grain: [...e.spec.grain],
+      schema: e.columns.map((c) => ({ name: c.name, type: c.type, role: columnRole(e.spec, c) })),
+    })),
+    suppression: {
+      k: o.k,
+      dominance_limit: DOMINANCE_LIMIT,
+      flag_column: SUPPRESSED_COLUMN,
+      rule:
+        `aggregate cells with fewer than k customers (or a null count), or where one customer holds more than ` +
+        `dominance_limit of the cell, keep their grain columns; every other column is null and ${SUPPRESSED_COLUMN} is true. ` +
+        `Show their customer count as "< k".`,
+      marts,
+    },
+  };
+}

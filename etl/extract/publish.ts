@@ -1,0 +1,210 @@
+// Publishing the extracts: every mart → <name>.arrow in a new version folder,
+// with manifest.json, then `current` switched to it atomically, then old
+// versions pruned (versions.ts has the folder layout and why the switch is
+// atomic).
+//
+// All marts are read in one REPEATABLE READ, READ ONLY transaction, so the files
+// of a version describe the same snapshot. Before any file is written, every
+// mart is checked (exists, grain and customers columns, supported types, no
+// personal-data column names, the customer mart carries pseudonymous keys).
+// Any failure before the switch removes the partial folder and leaves `current`
+// (the last good version) serving. Pruning failures after the switch are only
+// logged: the publish has happened.
+
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type pg from 'pg';
+import type { Logger } from '../log.ts';
+import { MARTS } from '../transform/mart-catalog.ts';
+import { writeQueryToArrowFile } from './arrow.ts';
+import { buildManifest, MANIFEST_FILE, type Manifest, type WrittenExtract } from './manifest.ts';
+import {
+  countForeignCustomerKeys,
+  describeMart,
+  ExtractSpecError,
+  planExtract,
+  SUPPRESSED_COLUMN,
+  type ExtractPlan,
+  type ExtractSpec,
+} from './mart-query.ts';
+import { CURRENT_LINK, currentVersion, fsyncDir, PARTIAL_PREFIX, pruneVersions, switchCurrent, versionName, VERSIONS_DIR } from './versions.ts';
+
+export interface PublishOptions {
+  pool: pg.Pool;
+  /** Root of the extracts (config.extracts): versions/ and current live here. */
+  extractsDir: string;
+  runId: number | string;
+  /** 'YYYY-MM-DD': the latest day the data covers. */
+  dataAsOf: string;
+  /** Suppression threshold (config.suppressionK). */
+  k: number;
+  /** Versions kept, the new one included (config.extractVersionsKept; at least 1). */
+  versionsKept: number;
+  marts?: readonly ExtractSpec[];
+  logger?: Logger;
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Rows per cursor FETCH / Arrow record batch (default 50,000). */
+  batchRows?: number;
+}
+
+export interface PublishedFile {
+  name: string;
+  /** File name inside `dir`. */
+  file: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface PublishResult {
+  version: string;
+  /** Absolute path of the version folder. */
+  dir: string;
+  files: PublishedFile[];
+  /** Versions deleted by pruning. */
+  pruned: string[];
+}
+
+export async function publishExtracts(o: PublishOptions): Promise<PublishResult> {
+  const marts = o.marts ?? MARTS;
+  const started = performance.now();
+  const now = (o.now ?? (() => new Date()))();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(o.dataAsOf)) throw new Error(`dataAsOf must be 'YYYY-MM-DD', not ${JSON.stringify(o.dataAsOf)}`);
+  if (!Number.isFinite(o.k) || o.k <= 0) throw new Error(`suppression k must be a positive number, not ${o.k}`);
+  const names = marts.map((m) => m.name);
+  if (new Set(names).size !== names.length) throw new Error(`two marts share a name: ${names.join(', ')}`);
+  for (const n of names) if (!/^[a-z][a-z0-9_]*$/.test(n)) throw new Error(`mart name ${JSON.stringify(n)} must be lower_snake_case (it becomes a file name)`);
+
+  const extractsDir = path.resolve(o.extractsDir);
+  const versionsDir = path.join(extractsDir, VERSIONS_DIR);
+  let version: string;
+  try {
+    await fs.mkdir(versionsDir, { recursive: true });
+    await currentVersion(extractsDir); // refuses a `current` that is not a symlink, before any work
+    // A second publish in the same second by the same run (a retry) gets `-2`…
+    version = await freeVersionName(versionsDir, versionName(now, o.runId));
+  } catch (err) {
+    throw describeFsError(err, extractsDir);
+  }
+  const partial = path.join(versionsDir, `${PARTIAL_PREFIX}${version}-p${process.pid}`);
+  const finalDir = path.join(versionsDir, version);
+  let renamed = false;
+  let manifest: Manifest;
+
+  const client = await o.pool.connect();
+  let released = false;
+  try {
+    await fs.mkdir(partial);
+    const written: WrittenExtract[] = [];
+    await client.query('begin isolation level repeatable read, read only');
+    try {
+      const plans = await planAll(client, marts, o.k);
+      for (const plan of plans) written.push(await writeExtract(client, plan, partial, o));
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    }
+    client.release();
+    released = true;
+
+    manifest = buildManifest({ version, runId: o.runId, createdAt: now, dataAsOf: o.dataAsOf, k: o.k, extracts: written });
+    const fh = await fs.open(path.join(partial, MANIFEST_FILE), 'wx', 0o644);
+    try {
+      await fh.writeFile(JSON.stringify(manifest, null, 2) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsyncDir(partial);
+    await fs.rename(partial, finalDir);
+    renamed = true;
+    await fsyncDir(versionsDir);
+    await switchCurrent(extractsDir, version);
+  } catch (err) {
+    if (!released) client.release();
+    await fs.rm(partial, { recursive: true, force: true }).catch(() => undefined);
+    // Renamed but not switched to: `current` does not point at it, so it goes too.
+    if (renamed && (await currentVersion(extractsDir).catch(() => null)) !== version) {
+      await fs.rm(finalDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    throw describeFsError(err, extractsDir);
+  }
+
+  let pruned: string[] = [];
+  try {
+    pruned = await pruneVersions(extractsDir, o.versionsKept, o.logger);
+  } catch (err) {
+    o.logger?.warn('extract_prune_failed', { err, extractsDir });
+  }
+  const files = manifest.files;
+  o.logger?.info('extracts_published', {
+    version,
+    files: files.length,
+    rows: files.reduce((s, f) => s + f.rows, 0),
+    bytes: files.reduce((s, f) => s + f.bytes, 0),
+    ms: Math.round(performance.now() - started),
+    current: path.join(extractsDir, CURRENT_LINK),
+  });
+  return {
+    version,
+    dir: finalDir,
+    files: files.map((f) => ({ name: f.name, file: f.file, rows: f.rows, bytes: f.bytes, sha256: f.sha256 })),
+    pruned,
+  };
+}
+
+/** Checks every mart before anything is written. */
+async function planAll(client: pg.ClientBase, marts: readonly ExtractSpec[], k: number): Promise<ExtractPlan[]> {
+  const plans: ExtractPlan[] = [];
+  for (const spec of marts) plans.push(planExtract(spec, await describeMart(client, spec.name), k));
+  for (const plan of plans) {
+    if (plan.spec.customersColumn === null && plan.martColumns.some((c) => c.name === 'customer_key')) {
+      const foreign = await countForeignCustomerKeys(client, plan.spec.name);
+      if (foreign > 0) {
+        throw new ExtractSpecError(
+          `mart.${plan.spec.name} has ${foreign} row(s) whose customer_key is not a pseudonym from core.customer_pseudonym ` +
+            `(null, or e.g. core.customer.customer_key, which is not pseudonymous): join core.customer_pseudonym, ` +
+            `and run assignPseudonyms before the marts are read.`,
+        );
+      }
+    }
+  }
+  return plans;
+}
+
+async function writeExtract(client: pg.ClientBase, plan: ExtractPlan, dir: string, o: PublishOptions): Promise<WrittenExtract> {
+  const t0 = performance.now();
+  const file = `${plan.spec.name}.arrow`;
+  const r = await writeQueryToArrowFile(client, plan.sql, path.join(dir, file), { batchRows: o.batchRows });
+  const cellsSuppressed = plan.suppressed ? r.trueCounts[SUPPRESSED_COLUMN] ?? 0 : 0;
+  o.logger?.info('extract_written', {
+    mart: plan.spec.name, rows: r.rows, bytes: r.bytes, suppressed: cellsSuppressed, ms: Math.round(performance.now() - t0),
+  });
+  return { spec: plan.spec, file, rows: r.rows, bytes: r.bytes, sha256: r.sha256, columns: r.columns, cellsSuppressed };
+}
+
+/** `version`, or `version-2`, `-3`… if a folder of that name exists already. */
+async function freeVersionName(versionsDir: string, version: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? version : `${version}-${n}`;
+    try {
+      await fs.lstat(path.join(versionsDir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return name;
+      throw err;
+    }
+  }
+}
+
+/** A file-system error, said with where and what to do; other errors unchanged. */
+function describeFsError(err: unknown, extractsDir: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || typeof e.syscall !== 'string') return err;
+  return new Error(
+    `cannot publish extracts in ${extractsDir}: ${e.message}. Check that this folder (GRIDLENS_EXTRACTS) is a writable ` +
+      `directory for this user, with space left; the previous version keeps serving.`,
+    { cause: err },
+  );
+}
