@@ -1,11 +1,15 @@
 // Gridlens ETL command line: `npm run etl -- <command> [options]`.
 // Exit codes: 0 ok, 1 failed, 2 bad usage.
 
-import { generateCommand, UsageError } from './commands/generate.ts';
+import { generateCommand } from './commands/generate.ts';
+import { UsageError } from './commands/usage-error.ts';
 
 const HELP = `Usage: npm run etl -- <command> [options]
 
 Commands:
+  run        one ETL run now: inbox → warehouse → rollups → marts → extracts
+  schedule   stay up and run the ETL nightly (node-cron, GRIDLENS_SCHEDULE)
+  status     recent runs, their row accounting and durations, extract serving
   generate   write a demo utility's exports in the data-contract format
   migrate    create or upgrade the warehouse schema in PostgreSQL
 
@@ -18,6 +22,9 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   generate: async () => generateCommand,
   migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
+  run: async () => (await import('./commands/run.ts')).runCommand,
+  status: async () => (await import('./commands/status.ts')).statusCommand,
+  schedule: async () => (await import('./commands/schedule.ts')).scheduleCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -34,11 +41,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await (await load())(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\n(run with --help for usage)\n`);
+    if (e instanceof UsageError || (e as Error | null)?.name === 'ConfigError') {
+      process.stderr.write(`error: ${(e as Error).message}\n(run with --help for usage)\n`);
       return 2;
     }
-    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    const err = e as Error & { code?: string };
+    const hint = err.code === 'ECONNREFUSED' ? ' — is PostgreSQL running, and is DATABASE_URL right?' : '';
+    process.stderr.write(`error: ${err.message ?? String(e)}${err.code ? ` (${err.code})` : ''}${hint}\n`);
+    if (process.env.GRIDLENS_LOG_LEVEL === 'debug') process.stderr.write(`${err.stack}\n`);
     return 1;
   }
 }

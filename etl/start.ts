@@ -1,7 +1,7 @@
 // `npm start`: the product on demo data, from a fresh clone, with no database
-// installed. Today: the database (embedded unless DATABASE_URL is set), the
-// warehouse schema, and a demo utility in the inbox when the inbox is empty.
-// The nightly ETL run and the dashboard server join this command when they land.
+// installed: the database (embedded unless DATABASE_URL is set), the warehouse
+// schema, a demo utility in the inbox when the inbox is empty, and an ETL run
+// that publishes the extracts. The dashboard server joins this command when it lands.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,12 +12,13 @@ import { formatYearMonth, fromMonthIndex } from './generate/calendar.ts';
 import { DEFAULT_INTERVALS, generateUtility } from './generate/generator.ts';
 import { log } from './log.ts';
 import { progress } from './progress.ts';
+import { runEtl } from './run/run-etl.ts';
 
 const DEMO = { customers: 2000, months: 24, seed: 1 };
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const inbox = resolve(process.env.GRIDLENS_INBOX ?? 'data/inbox');
+  const inbox = resolve(config.inbox);
   const handle = await openDatabase(config, { max: 2 });
   try {
     const migrated = await migrate(handle.pool);
@@ -35,13 +36,28 @@ async function main(): Promise<number> {
       log.info('inbox_kept', { inbox, note: 'the inbox is not empty: no demo data generated' });
     }
 
+    const bars = new Map<string, ReturnType<typeof progress>>();
+    const summary = await runEtl({
+      pool: handle.pool, config, inbox, extracts: config.extracts, full: false, logger: log,
+      onProgress: (step, done, total) => {
+        let bar = bars.get(step);
+        if (!bar) bars.set(step, (bar = progress(step)));
+        bar.update(done, total);
+      },
+    });
+    for (const bar of bars.values()) bar.finish();
+    if (summary.status === 'failed') {
+      process.stderr.write(`gridlens: the ETL run failed: ${summary.error}\n`);
+      return 1;
+    }
+    const rows = summary.files.reduce((a, f) => ({ read: a.read + f.read, rejected: a.rejected + f.rejected }), { read: 0, rejected: 0 });
     process.stdout.write(
       [
         '',
-        `Gridlens is set up: warehouse schema on ${redactUrl(handle.url)}${handle.embedded ? ' (embedded PostgreSQL under ' + config.home + ')' : ''},`,
-        `exports of a demo utility in ${inbox} (see docs/demo-data.md; truth.json lists what was planted).`,
-        'Not yet built: the nightly ETL run that loads the inbox and publishes extracts,',
-        'and the dashboard server. `npm start` will run both once they land.',
+        `Gridlens: warehouse on ${redactUrl(handle.url)}${handle.embedded ? ' (embedded PostgreSQL under ' + config.home + ')' : ''}.`,
+        `ETL run ${summary.run_id ?? '(skipped: another run in progress)'}: ${summary.status}, ${rows.read} rows read from ${inbox}, ${rows.rejected} rejected;`,
+        `extracts ${summary.extract_version ?? '(unchanged)'} in ${config.extracts}/current (data as of ${summary.data_as_of ?? 'n/a'}).`,
+        'See runs with `npm run etl -- status`. Not yet built: the dashboard server (it will join `npm start`).',
         '',
       ].join('\n'),
     );

@@ -8,6 +8,7 @@ import { formatYearMonth, fromMonthIndex, monthIndex, parseYearMonth } from '../
 import { DEFAULT_INTERVALS, generateUtility } from '../generate/generator.ts';
 import { progress } from '../progress.ts';
 import { CUSTOMER_CLASSES } from '../generate/utility-model.ts';
+import { UsageError } from './usage-error.ts';
 
 export const GENERATE_HELP = `Usage: npm run etl -- generate [options]
 
@@ -31,7 +32,6 @@ Options:
   --help            this text
 `;
 
-export class UsageError extends Error {}
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
