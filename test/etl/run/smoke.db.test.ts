@@ -38,6 +38,33 @@ describe('etl smoke', () => {
     expect(r.stderr).toMatch(/ECONNREFUSED|connect/);
   }, 120_000);
 
+  it('a run that fails is recorded with its error, exits 1, and leaves the last good extracts serving', async () => {
+    const { readlinkSync } = await import('node:fs');
+    const serving = readlinkSync(`${p.extracts}/current`);
+    // A different pseudonym secret than the one the keys were made with: refused.
+    const r = await etl(p, ['run', '--inbox', inbox, '--json'], { GRIDLENS_PSEUDONYM_SECRET: 'another-secret-entirely-0123456789' });
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.stdout);
+    expect(s.status).toBe('failed');
+    expect(s.error).toMatch(/secret/i);
+    const { rows } = await p.pool.query(`select status, error, finished_at from ops.etl_run where id = $1`, [s.run_id]);
+    expect(rows[0].status).toBe('failed');
+    expect(rows[0].error).toMatch(/secret/i);
+    expect(rows[0].finished_at).not.toBeNull();
+    expect(readlinkSync(`${p.extracts}/current`)).toBe(serving);
+  }, 120_000);
+
+  it('schedule: runs on its cron schedule and logs each run', async () => {
+    const before = (await p.pool.query(`select count(*)::int as n from ops.etl_run`)).rows[0].n;
+    const r = await etl(p, ['schedule', '--cron', '*/2 * * * * *', '--runs', '1', '--inbox', inbox], { GRIDLENS_LOG_LEVEL: 'info' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/"event":"scheduler_started"/);
+    expect(r.stderr).toMatch(/"event":"scheduled_run_result".*"status":"succeeded"/);
+    const { rows } = await p.pool.query(`select status from ops.etl_run order by id desc limit 1`);
+    expect(rows[0].status).toBe('succeeded');
+    expect((await p.pool.query(`select count(*)::int as n from ops.etl_run`)).rows[0].n).toBe(before + 1);
+  }, 120_000);
+
   it('answers bad usage with exit 2', async () => {
     const r = await etl(p, ['run', '--bogus']);
     expect(r.code).toBe(2);
