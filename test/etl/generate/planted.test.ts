@@ -32,28 +32,28 @@ describe('planted reliability incident', () => {
     expect(incident.wave_before < incident.wave_after).toBe(true);
   });
 
-  it('shows as a burst of outage tickets in that district and month', () => {
+  /** Tickets of a type opened in the incident month: the district's count and the largest other district's. */
+  const incidentMonthTickets = (type: string): { district: number; maxOther: number } => {
     const { district, month } = truth.planted.reliability_incident;
     const counts = new Map<string, number>();
     for (const t of tickets) {
-      if (t.type !== 'outage' || !t.customer_id || localMonth(t.opened_at) !== month) continue;
+      if (t.type !== type || !t.customer_id || localMonth(t.opened_at) !== month) continue;
       const region = customers.get(t.customer_id)!.region;
       counts.set(region, (counts.get(region) ?? 0) + 1);
     }
     const others = [...counts].filter(([r]) => r !== district).map(([, n]) => n);
-    expect(counts.get(district)!).toBeGreaterThan(3 * Math.max(...others));
+    return { district: counts.get(district) ?? 0, maxOther: Math.max(0, ...others) };
+  };
+
+  it('shows as a burst of outage tickets in that district and month', () => {
+    const { district, maxOther } = incidentMonthTickets('outage');
+    expect(maxOther).toBeGreaterThan(0);
+    expect(district).toBeGreaterThan(3 * maxOther);
   });
 
   it('brings complaints after the outages: the district files several times more complaints that month than any other', () => {
-    const { district, month } = truth.planted.reliability_incident;
-    const counts = new Map<string, number>();
-    for (const t of tickets) {
-      if (t.type !== 'complaint' || !t.customer_id || localMonth(t.opened_at) !== month) continue;
-      const region = customers.get(t.customer_id)!.region;
-      counts.set(region, (counts.get(region) ?? 0) + 1);
-    }
-    const others = [...counts].filter(([r]) => r !== district).map(([, n]) => n);
-    expect(counts.get(district)!).toBeGreaterThan(3 * Math.max(0, ...others));
+    const { district, maxOther } = incidentMonthTickets('complaint');
+    expect(district).toBeGreaterThan(3 * maxOther);
   });
 
   it('lowers reliability scores and NPS of the district in the next wave, worst of all districts', () => {
