@@ -89,7 +89,7 @@ describe('kpi_month equals the figures computed from the CSV files', () => {
     kpi = new Map((await p.pool.query(`select * from mart.kpi_month`)).rows.map((r) => [r.month, r]));
     const customers = loadCustomers(cleanInbox);
     const months = [...kpi.keys()].sort();
-    const blank = (): Row => ({ active: 0, opened: 0, closed: 0, kwh: 0, billedKwh: 0, revenue: 0, arrears: 0, responses: 0, satisfied: 0, npsAnswers: 0, promoters: 0, detractors: 0, tickets: 0, complaints: 0, slaTickets: 0, withinSla: 0, sent: 0, accepted: 0 });
+    const blank = (): Row => ({ active: 0, opened: 0, closed: 0, kwh: 0, billedKwh: 0, revenue: 0, receivable: 0, arrears: 0, responses: 0, satisfied: 0, npsAnswers: 0, promoters: 0, detractors: 0, tickets: 0, complaints: 0, slaTickets: 0, withinSla: 0, sent: 0, accepted: 0 });
     for (const m of months) expected.set(m, blank());
     const at = (m: string): Row | undefined => expected.get(m);
     for (const c of customers.values()) {
@@ -109,7 +109,9 @@ describe('kpi_month equals the figures computed from the CSV files', () => {
       if (b.amount <= 0) continue;
       for (const m of months) {
         const end = monthEnd(m);
-        if (b.issued_on <= end && b.due_on < end && (!b.paid_on || b.paid_on > end)) at(m)!.arrears += b.amount;
+        const open = b.issued_on <= end && (!b.paid_on || b.paid_on > end);
+        if (open) at(m)!.receivable += b.amount;
+        if (open && b.due_on < end) at(m)!.arrears += b.amount;
       }
     }
     scanEntity(cleanInbox, 'surveys', (s) => {
@@ -153,6 +155,8 @@ describe('kpi_month equals the figures computed from the CSV files', () => {
       expect(k.avg_price, m).toBeCloseTo(e.revenue / e.billedKwh, 6);
       expect(k.arrears_amount, m).toBeCloseTo(e.arrears, 2);
       expect(k.arrears_rate, m).toBeCloseTo(e.arrears / e.revenue, 6);
+      // DSO = receivable at month end ÷ the month's billed revenue × days in the month
+      expect(k.dso_days, m).toBeCloseTo((e.receivable / e.revenue) * Number(monthEnd(m).slice(8)), 4);
       expect(k.survey_responses, m).toBe(e.responses);
       if (e.responses > 0) {
         expect(k.csat_pct, m).toBeCloseTo((100 * e.satisfied) / e.responses, 6);
