@@ -145,7 +145,7 @@ describe('writeQueryToArrowFile', () => {
     expect(dateToDays('2400-02-29')).toBe(Date.UTC(2400, 1, 29) / 86_400_000);
   });
 
-  it.skipIf(!duckdbBundle)('is read by DuckDB-WASM with the intended types (IPC stream, dictionary deltas, nulls)', async () => {
+  it('is read by DuckDB-WASM with the intended types (IPC stream, dictionary deltas, nulls)', async () => {
     const { bytes } = await write(ALL_TYPES, { batchRows: 3 });
     const { bytes: empty } = await write(`select 1::int4 as a, 'x'::text as t where false`);
     const types = await queryWithDuckDB(

@@ -1,5 +1,5 @@
 // Reads Arrow IPC stream bytes with DuckDB-WASM in Node, when the package is
-// installed (the dashboard's dependency; until it is, these checks skip).
+// installed (a dev dependency: @duckdb/duckdb-wasm 1.32.0, which the dashboard uses).
 // Uses the blocking Node bundle (stack-notes.md).
 
 import { createRequire } from 'node:module';
