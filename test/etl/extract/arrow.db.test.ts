@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateToDays, ExtractTypeError } from '../../../etl/extract/arrow-columns.ts';
 import { writeQueryToArrowFile, type WriteArrowOptions } from '../../../etl/extract/arrow.ts';
 import { testDatabaseUrl } from '../../helpers/db.ts';
-import { duckdbBundle, queryWithDuckDB } from './duckdb.ts';
+import { queryWithDuckDB } from './duckdb.ts';
 
 let client: pg.Client;
 let dir: string;

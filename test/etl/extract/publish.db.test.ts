@@ -12,7 +12,7 @@ import type { ExtractSpec } from '../../../etl/extract/mart-query.ts';
 import { assignPseudonyms } from '../../../etl/extract/pseudonym.ts';
 import { publishExtracts, type PublishOptions } from '../../../etl/extract/publish.ts';
 import { pruneVersions } from '../../../etl/extract/versions.ts';
-import { duckdbBundle, queryWithDuckDB } from './duckdb.ts';
+import { queryWithDuckDB } from './duckdb.ts';
 import { insertCustomers, openMigratedScratch, type MigratedScratch } from './scratch.ts';
 
 const SECRET = 'publish-test-secret-0123456789';
