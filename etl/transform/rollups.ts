@@ -11,9 +11,11 @@
 //   keys_full_months (full only)     every customer-month with usage or a bill
 //   usage_month, usage_month_daytype delete + insert those customer-months from rollup.usage_day
 //   bill_month                       delete + insert those customer-months from core.bill
-//   month_window, receivable_month,  rebuilt whole every time (snapshots: they depend on
-//   customer_month                   later payments, the attribute history, trailing 12
-//                                    months and the settings, which no pending key tracks)
+//   snapshot_from                    the first month the snapshot tables can have changed in
+//   month_window                     rebuilt whole (a handful of min/max queries)
+//   receivable_month, customer_month snapshots (they depend on later payments, the attribute
+//                                    history, trailing 12 months and the settings): recomputed
+//                                    from snapshot_from's month on, earlier months kept
 //
 // A full rebuild is the same object SQL with every key pending. Incremental
 // nights therefore give the same rollups (and so the same marts) as a rebuild.
@@ -41,6 +43,12 @@ export interface RefreshResult {
 export const ROLLUP_LOCK_KEY = 0x726f6c6c;
 
 type QueryResults = pg.QueryResult | pg.QueryResult[];
+
+async function windowBounds(client: pg.PoolClient): Promise<{ first: string | null; last: string | null }> {
+  const { rows } = await client.query<{ first: string | null; last: string | null }>(
+    'select min(month)::text as first, max(month)::text as last from rollup.month_window');
+  return rows[0];
+}
 
 /** Rows inserted by the INSERT statement(s) of a multi-statement file. */
 function inserted(results: QueryResults): number {
@@ -81,9 +89,32 @@ export async function refreshRollups(pool: pg.Pool, options: RefreshOptions): Pr
       await run('usage_month_daytype');
       await run('bill_month');
       if (options.full) await client.query('analyze rollup.usage_month, rollup.usage_month_daytype, rollup.bill_month');
+      // The snapshot tables are recomputed from the first month that can have
+      // changed (everything on a full rebuild); a nightly run touches one month.
+      if (options.full) {
+        await client.query(`create temp table work_snapshot_from on commit drop as select date '0001-01-01' as month`);
+      } else {
+        await run('snapshot_from');
+      }
+      const before = await windowBounds(client);
       await run('month_window');
+      const after = await windowBounds(client);
+      if (before.last !== null && after.last !== null && after.last > before.last) {
+        // A new month at the end: every open account gets rows for it.
+        await client.query(`update work_snapshot_from set month = least(month, ($1::date + interval '1 month')::date)`, [before.last]);
+      }
+      if (before.first === null || (after.first !== null && after.first < before.first)) {
+        await client.query(`update work_snapshot_from set month = date '0001-01-01'`);
+      }
+      const snapshotFrom = (await client.query<{ month: string }>('select month::text as month from work_snapshot_from')).rows[0].month;
       await run('receivable_month');
       await run('customer_month');
+      await client.query(
+        `insert into rollup.refresh_state (refreshed_at, settings)
+           select now(), sme_threshold_kwh::text || '|' || time_zone from ops.mart_settings
+         on conflict (singleton) do update set refreshed_at = excluded.refreshed_at, settings = excluded.settings`,
+      );
+      logger.debug('rollup_snapshots', { from: snapshotFrom });
       // The marts read these at once: give the planner fresh statistics.
       await client.query('analyze rollup.month_window, rollup.receivable_month, rollup.customer_month');
       await client.query('commit');

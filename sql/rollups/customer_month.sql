@@ -1,4 +1,5 @@
--- rollup.customer_month, rebuilt: one row per customer × month of
+-- rollup.customer_month, recomputed from work_snapshot_from.month on (earlier
+-- months kept; see snapshot_from.sql): one row per customer × month of
 -- rollup.month_window in which the account was open (opened_on ≤ month end and
 -- closed_on, if any, ≥ the month's first day), with THAT month's attributes,
 -- segment, band, usage, billing and arrears. Run after the usage and bill
@@ -30,7 +31,7 @@
 --
 -- bills, billed_kwh, billed_amount: rollup.bill_month of the month (null: none);
 -- receivable, arrears: rollup.receivable_month at the month end (null: nothing owed).
-truncate rollup.customer_month;
+delete from rollup.customer_month where month >= (select month from work_snapshot_from);
 
 insert into rollup.customer_month (
   customer_id, month, segment, customer_class, region, tariff, contract_type, contract_end, green_plan, opened_on, closed_on,
@@ -41,6 +42,8 @@ with active as (
          c.customer_class, c.region, c.tariff, c.contract_type, c.contract_end, c.green_plan
   from core.customer c
   join rollup.month_window m on c.opened_on <= m.month_end and (c.closed_on is null or c.closed_on >= m.month)
+    -- eleven earlier months feed the trailing-12-month size of the first recomputed one
+    and m.month >= (select month from work_snapshot_from) - interval '11 months'
 ),
 attrs as (
   select distinct on (a.customer_id, a.month)
@@ -105,4 +108,5 @@ select g.customer_id, g.month, segment, customer_class, region, tariff, contract
        b.billed_kwh, b.billed_amount::double precision, r.receivable, r.arrears
 from segmented g
 left join rollup.bill_month b on b.customer_id = g.customer_id and b.month = g.month
-left join rollup.receivable_month r on r.customer_id = g.customer_id and r.month = g.month;
+left join rollup.receivable_month r on r.customer_id = g.customer_id and r.month = g.month
+where g.month >= (select month from work_snapshot_from);

@@ -1,4 +1,5 @@
--- rollup.receivable_month, rebuilt: per customer × month of rollup.month_window,
+-- rollup.receivable_month, recomputed from work_snapshot_from.month on (earlier
+-- months kept; see snapshot_from.sql): per customer × month of rollup.month_window,
 -- what the customer owed at the month's last day E, from core.bill. Only
 -- bills with amount > 0 (credit notes are settled at once).
 --   outstanding(bill, E) = amount                      if issued_on ≤ E and not paid by E
@@ -7,7 +8,7 @@
 --   arrears    = Σ outstanding of bills with due_on < E       (欠费: overdue and unpaid)
 -- A bill with paid_on but no paid_amount counts as paid in full.
 -- Rows only for customer-months with something outstanding.
-truncate rollup.receivable_month;
+delete from rollup.receivable_month where month >= (select month from work_snapshot_from);
 
 insert into rollup.receivable_month (customer_id, month, receivable, arrears)
 with w as (select min(month) as first_month, max(month) as last_month from rollup.month_window),
@@ -29,6 +30,6 @@ select s.customer_id, m.month,
        sum(s.open_amount) as receivable,
        coalesce(sum(s.open_amount) filter (where s.due_on < m.month_end), 0) as arrears
 from spans s
-cross join lateral generate_series(greatest(s.from_month, (select first_month from w)::timestamp), s.to_month, interval '1 month') g
+cross join lateral generate_series(greatest(s.from_month, (select first_month from w)::timestamp, (select month from work_snapshot_from)::timestamp), s.to_month, interval '1 month') g
 join rollup.month_window m on m.month = g::date
 group by s.customer_id, m.month;
