@@ -125,23 +125,32 @@ function clearValid(bitmap: Uint8Array | undefined, n: number, i: number): Uint8
   return b;
 }
 
+/**
+ * Walks column `c` of `rows`: nulls clear their validity bit, every other value
+ * goes to `put`. Shared by the fixed-width encoders below.
+ */
+function scanColumn(rows: Row[], c: number, put: (i: number, v: unknown) => void): { bitmap: Uint8Array | undefined; nulls: number } {
+  const n = rows.length;
+  let bitmap: Uint8Array | undefined;
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = rows[i]![c];
+    if (v === null) {
+      bitmap = clearValid(bitmap, n, i);
+      nulls++;
+    } else put(i, v);
+  }
+  return { bitmap, nulls };
+}
+
 class Float64Encoder implements Encoder {
   readonly type = new Float64();
   trues = 0;
   constructor(readonly column: ExtractColumn) {}
   encode(rows: Row[], c: number): Data {
-    const n = rows.length;
-    const values = new Float64Array(n);
-    let bitmap: Uint8Array | undefined;
-    let nulls = 0;
-    for (let i = 0; i < n; i++) {
-      const v = rows[i]![c];
-      if (v === null) {
-        bitmap = clearValid(bitmap, n, i);
-        nulls++;
-      } else values[i] = v as number;
-    }
-    return makeData({ type: this.type, length: n, nullCount: nulls, nullBitmap: bitmap, data: values });
+    const values = new Float64Array(rows.length);
+    const { bitmap, nulls } = scanColumn(rows, c, (i, v) => { values[i] = v as number; });
+    return makeData({ type: this.type, length: rows.length, nullCount: nulls, nullBitmap: bitmap, data: values });
   }
 }
 
@@ -150,22 +159,13 @@ class Int32Encoder implements Encoder {
   trues = 0;
   constructor(readonly column: ExtractColumn, private readonly checkRange: boolean) {}
   encode(rows: Row[], c: number): Data {
-    const n = rows.length;
-    const values = new Int32Array(n);
-    let bitmap: Uint8Array | undefined;
-    let nulls = 0;
-    for (let i = 0; i < n; i++) {
-      const v = rows[i]![c];
-      if (v === null) {
-        bitmap = clearValid(bitmap, n, i);
-        nulls++;
-      } else {
-        const x = v as number;
-        if (this.checkRange && (x > 2147483647 || x < -2147483648)) throw new Int8OutOfRange(this.column.name);
-        values[i] = x;
-      }
-    }
-    return makeData({ type: this.type, length: n, nullCount: nulls, nullBitmap: bitmap, data: values });
+    const values = new Int32Array(rows.length);
+    const { bitmap, nulls } = scanColumn(rows, c, (i, v) => {
+      const x = v as number;
+      if (this.checkRange && (x > 2147483647 || x < -2147483648)) throw new Int8OutOfRange(this.column.name);
+      values[i] = x;
+    });
+    return makeData({ type: this.type, length: rows.length, nullCount: nulls, nullBitmap: bitmap, data: values });
   }
 }
 
@@ -174,21 +174,14 @@ class BoolEncoder implements Encoder {
   trues = 0;
   constructor(readonly column: ExtractColumn) {}
   encode(rows: Row[], c: number): Data {
-    const n = rows.length;
-    const bits = new Uint8Array((n + 7) >> 3);
-    let bitmap: Uint8Array | undefined;
-    let nulls = 0;
-    for (let i = 0; i < n; i++) {
-      const v = rows[i]![c];
-      if (v === null) {
-        bitmap = clearValid(bitmap, n, i);
-        nulls++;
-      } else if (v === true) {
+    const bits = new Uint8Array((rows.length + 7) >> 3);
+    const { bitmap, nulls } = scanColumn(rows, c, (i, v) => {
+      if (v === true) {
         bits[i >> 3]! |= 1 << (i & 7);
         this.trues++;
       }
-    }
-    return makeData({ type: this.type, length: n, nullCount: nulls, nullBitmap: bitmap, data: bits });
+    });
+    return makeData({ type: this.type, length: rows.length, nullCount: nulls, nullBitmap: bitmap, data: bits });
   }
 }
 
