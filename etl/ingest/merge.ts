@@ -58,6 +58,18 @@ const cols = (prefix: string, names: readonly string[]) => names.map((n) => `${p
 const changed = (names: readonly string[], left = 't.', right = 'excluded.') => `(${cols(left, names)}) is distinct from (${cols(right, names)})`;
 const setAll = (names: readonly string[]) => names.map((n) => `${n} = excluded.${n}`).join(', ');
 
+/**
+ * Upsert from a staging table by key, later wins; a row whose columns did not
+ * change is not rewritten (so it keeps its run_id and updated_at, and adds no
+ * rollup keys). `select` defaults to the column names themselves.
+ */
+function upsert(table: string, key: string, columns: readonly string[], from: string, select: string = columns.join(', ')): string {
+  return `insert into ${table} as t (${key}, ${columns.join(', ')}, run_id, updated_at)
+     select ${key}, ${select}, $1, now() from ${from}
+     on conflict (${key}) do update set ${setAll(columns)}, run_id = excluded.run_id, updated_at = excluded.updated_at
+       where ${changed(columns)}`;
+}
+
 /** epoch ms (staging) → timestamptz. to_timestamp rounds to microseconds, so ms survive exactly. */
 const ts = (column: string) => `to_timestamp(${column} / 1000.0)`;
 
@@ -113,10 +125,7 @@ async function mergeBilling(client: Client, p: MergeParams): Promise<void> {
   );
   await client.query(
     `with up as (
-       insert into core.bill as t (bill_id, ${BILL.join(', ')}, run_id, updated_at)
-       select bill_id, ${BILL.join(', ')}, $1, now() from staging.billing
-       on conflict (bill_id) do update set ${setAll(BILL)}, run_id = excluded.run_id, updated_at = excluded.updated_at
-         where ${changed(BILL)}
+       ${upsert('core.bill', 'bill_id', BILL, 'staging.billing')}
        returning t.*
      )
      insert into rollup.pending_customer_month (customer_id, month)
@@ -131,10 +140,7 @@ const SURVEY = ['customer_id', 'responded_on', 'wave', 'channel', 'nps', 'overal
 
 async function mergeSurveys(client: Client, p: MergeParams): Promise<void> {
   await client.query(
-    `insert into core.survey_response as t (response_id, ${SURVEY.join(', ')}, run_id, updated_at)
-     select response_id, ${SURVEY.join(', ')}, $1, now() from staging.surveys
-     on conflict (response_id) do update set ${setAll(SURVEY)}, run_id = excluded.run_id, updated_at = excluded.updated_at
-       where ${changed(SURVEY)}`,
+    upsert('core.survey_response', 'response_id', SURVEY, 'staging.surveys'),
     [p.runId],
   );
   // The free-text comment may hold personal data: core.survey_comment only.
@@ -153,12 +159,8 @@ const TICKET = ['customer_id', 'opened_at', 'channel', 'type', 'category', 'firs
 
 async function mergeTickets(client: Client, p: MergeParams): Promise<void> {
   await client.query(
-    `insert into core.ticket as t (ticket_id, ${TICKET.join(', ')}, run_id, updated_at)
-     select ticket_id, customer_id, ${ts('opened_at')}, channel, type, category, ${ts('first_response_at')}, ${ts('resolved_at')},
-            satisfaction, $1, now()
-     from staging.tickets
-     on conflict (ticket_id) do update set ${setAll(TICKET)}, run_id = excluded.run_id, updated_at = excluded.updated_at
-       where ${changed(TICKET)}`,
+    upsert('core.ticket', 'ticket_id', TICKET, 'staging.tickets',
+      `customer_id, ${ts('opened_at')}, channel, type, category, ${ts('first_response_at')}, ${ts('resolved_at')}, satisfaction`),
     [p.runId],
   );
 }
@@ -167,10 +169,7 @@ const CONTACT = ['campaign_id', 'campaign_name', 'offer_type', 'customer_id', 's
 
 async function mergeCampaigns(client: Client, p: MergeParams): Promise<void> {
   await client.query(
-    `insert into core.campaign_contact as t (contact_id, ${CONTACT.join(', ')}, run_id, updated_at)
-     select contact_id, ${CONTACT.join(', ')}, $1, now() from staging.campaigns
-     on conflict (contact_id) do update set ${setAll(CONTACT)}, run_id = excluded.run_id, updated_at = excluded.updated_at
-       where ${changed(CONTACT)}`,
+    upsert('core.campaign_contact', 'contact_id', CONTACT, 'staging.campaigns'),
     [p.runId],
   );
 }
@@ -199,10 +198,7 @@ const PII = ['name', 'phone', 'address'];
  */
 async function mergeCustomers(client: Client, p: MergeParams): Promise<void> {
   await client.query(
-    `insert into core.customer as t (customer_id, ${CUSTOMER.join(', ')}, run_id, updated_at)
-     select customer_id, ${CUSTOMER.join(', ')}, $1, now() from staging.customers
-     on conflict (customer_id) do update set ${setAll(CUSTOMER)}, run_id = excluded.run_id, updated_at = excluded.updated_at
-       where ${changed(CUSTOMER)}`,
+    upsert('core.customer', 'customer_id', CUSTOMER, 'staging.customers'),
     [p.runId],
   );
 
