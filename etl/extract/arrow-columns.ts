@@ -127,7 +127,7 @@ function clearValid(bitmap: Uint8Array | undefined, n: number, i: number): Uint8
 
 /**
  * Walks column `c` of `rows`: nulls clear their validity bit, every other value
- * goes to `put`. Shared by the fixed-width encoders below.
+ * goes to `put`. Shared by every encoder below.
  */
 function scanColumn(rows: Row[], c: number, put: (i: number, v: unknown) => void): { bitmap: Uint8Array | undefined; nulls: number } {
   const n = rows.length;
@@ -206,26 +206,18 @@ class DateEncoder implements Encoder {
   trues = 0;
   constructor(readonly column: ExtractColumn) {}
   encode(rows: Row[], c: number): Data {
-    const n = rows.length;
-    const values = new Int32Array(n);
-    let bitmap: Uint8Array | undefined;
-    let nulls = 0;
+    const values = new Int32Array(rows.length);
+    // Rows come ordered by the grain, so consecutive dates repeat: parse each once.
     let last = '';
     let lastDays = 0;
-    for (let i = 0; i < n; i++) {
-      const v = rows[i]![c];
-      if (v === null) {
-        bitmap = clearValid(bitmap, n, i);
-        nulls++;
-      } else {
-        if (v !== last) {
-          last = v as string;
-          lastDays = dateToDays(last, this.column.name);
-        }
-        values[i] = lastDays;
+    const { bitmap, nulls } = scanColumn(rows, c, (i, v) => {
+      if (v !== last) {
+        last = v as string;
+        lastDays = dateToDays(last, this.column.name);
       }
-    }
-    return makeData({ type: this.type, length: n, nullCount: nulls, nullBitmap: bitmap, data: values });
+      values[i] = lastDays;
+    });
+    return makeData({ type: this.type, length: rows.length, nullCount: nulls, nullBitmap: bitmap, data: values });
   }
 }
 
@@ -249,29 +241,20 @@ class DictionaryEncoder implements Encoder {
   private readonly chunks: Data<Utf8>[] = [];
   constructor(readonly column: ExtractColumn) {}
   encode(rows: Row[], c: number): Data {
-    const n = rows.length;
-    const indices = new Int32Array(n);
+    const indices = new Int32Array(rows.length);
     const fresh: string[] = [];
-    let bitmap: Uint8Array | undefined;
-    let nulls = 0;
-    for (let i = 0; i < n; i++) {
-      const v = rows[i]![c];
-      if (v === null) {
-        bitmap = clearValid(bitmap, n, i);
-        nulls++;
-      } else {
-        let k = this.index.get(v as string);
-        if (k === undefined) {
-          k = this.index.size;
-          this.index.set(v as string, k);
-          fresh.push(v as string);
-        }
-        indices[i] = k;
+    const { bitmap, nulls } = scanColumn(rows, c, (i, v) => {
+      let k = this.index.get(v as string);
+      if (k === undefined) {
+        k = this.index.size;
+        this.index.set(v as string, k);
+        fresh.push(v as string);
       }
-    }
+      indices[i] = k;
+    });
     if (fresh.length > 0 || this.chunks.length === 0) this.chunks.push(utf8Data(fresh));
     return makeData({
-      type: this.type, length: n, nullCount: nulls, nullBitmap: bitmap, data: indices,
+      type: this.type, length: rows.length, nullCount: nulls, nullBitmap: bitmap, data: indices,
       dictionary: new Vector(this.chunks.slice()),
     });
   }
