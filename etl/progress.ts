@@ -29,3 +29,18 @@ export function progress(label: string, stream: NodeJS.WriteStream = process.std
     },
   };
 }
+
+/** One progress bar per step name, made on the step's first update (for runEtl's onProgress). */
+export function stepProgress(): { update(step: string, done: number, total: number): void; finish(): void } {
+  const bars = new Map<string, Progress>();
+  return {
+    update(step, done, total) {
+      let bar = bars.get(step);
+      if (!bar) bars.set(step, (bar = progress(step)));
+      bar.update(done, total);
+    },
+    finish() {
+      for (const bar of bars.values()) bar.finish();
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { migrate } from './db/migrate.ts';
 import { formatYearMonth, fromMonthIndex } from './generate/calendar.ts';
 import { DEFAULT_INTERVALS, generateUtility } from './generate/generator.ts';
 import { log } from './log.ts';
-import { progress } from './progress.ts';
+import { progress, stepProgress } from './progress.ts';
 import { runEtl } from './run/run-etl.ts';
 
 const DEMO = { customers: 2000, months: 24, seed: 1 };
@@ -36,16 +36,12 @@ async function main(): Promise<number> {
       log.info('inbox_kept', { inbox, note: 'the inbox is not empty: no demo data generated' });
     }
 
-    const bars = new Map<string, ReturnType<typeof progress>>();
+    const bars = stepProgress();
     const summary = await runEtl({
       pool: handle.pool, config, inbox, extracts: config.extracts, full: false, logger: log,
-      onProgress: (step, done, total) => {
-        let bar = bars.get(step);
-        if (!bar) bars.set(step, (bar = progress(step)));
-        bar.update(done, total);
-      },
+      onProgress: (step, done, total) => bars.update(step, done, total),
     });
-    for (const bar of bars.values()) bar.finish();
+    bars.finish();
     if (summary.status === 'failed') {
       process.stderr.write(`gridlens: the ETL run failed: ${summary.error}\n`);
       return 1;

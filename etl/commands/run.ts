@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/connection.ts';
 import { migrate } from '../db/migrate.ts';
 import { log } from '../log.ts';
-import { progress } from '../progress.ts';
+import { stepProgress } from '../progress.ts';
 import { runEtl } from '../run/run-etl.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -47,16 +47,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const handle = await openDatabase(config, { max: 4 });
   try {
     await migrate(handle.pool);
-    const bars = new Map<string, ReturnType<typeof progress>>();
+    const bars = stepProgress();
     const summary = await runEtl({
       pool: handle.pool, config, inbox, extracts, full: values.full === true, logger: log,
-      onProgress: (step, done, total) => {
-        let bar = bars.get(step);
-        if (!bar) bars.set(step, (bar = progress(step)));
-        bar.update(done, total);
-      },
+      onProgress: (step, done, total) => bars.update(step, done, total),
     });
-    for (const bar of bars.values()) bar.finish();
+    bars.finish();
     if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
     else printSummary(summary);
     return summary.status === 'failed' ? 1 : 0;
