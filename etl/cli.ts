@@ -3,6 +3,7 @@
 
 import { generateCommand } from './commands/generate.ts';
 import { UsageError } from './commands/usage-error.ts';
+import { describeError } from './run/describe-error.ts';
 
 const HELP = `Usage: npm run etl -- <command> [options]
 
@@ -45,10 +46,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${(e as Error).message}\n(run with --help for usage)\n`);
       return 2;
     }
-    const err = e as Error & { code?: string };
-    const hint = err.code === 'ECONNREFUSED' ? ' — is PostgreSQL running, and is DATABASE_URL right?' : '';
-    process.stderr.write(`error: ${err.message ?? String(e)}${err.code ? ` (${err.code})` : ''}${hint}\n`);
-    if (process.env.GRIDLENS_LOG_LEVEL === 'debug') process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`error: ${describeError(e)}\n`);
+    if (process.env.GRIDLENS_LOG_LEVEL === 'debug') process.stderr.write(`${(e as Error).stack}\n`);
     return 1;
   }
 }

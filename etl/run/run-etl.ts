@@ -11,6 +11,7 @@ import { ingestInbox, type FileResult } from '../ingest/ingest-inbox.ts';
 import type { Logger } from '../log.ts';
 import { installMarts, syncSettings } from '../transform/marts.ts';
 import { refreshRollups } from '../transform/rollups.ts';
+import { describeError } from './describe-error.ts';
 import { withRetry } from './retry.ts';
 import { finishRun, recordStep, startRun } from './run-log.ts';
 import { tryRunLock } from './run-lock.ts';
@@ -133,13 +134,6 @@ function summarise(runId: number | null, status: RunSummary['status'], version: 
   };
 }
 
-function describeError(err: unknown): string {
-  const e = err as { message?: string; code?: string; where?: string };
-  const parts = [e?.message ?? String(err)];
-  if (e?.code) parts.push(`(code ${e.code})`);
-  if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED|terminat/i.test(e?.message ?? '')) parts.push('— is PostgreSQL running and DATABASE_URL right?');
-  return parts.join(' ');
-}
 
 function retryLogger(log: Logger, step: string) {
   return (attempt: number, err: unknown, delayMs: number) => log.warn('step_retry', { step, attempt, delayMs, err });
