@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from './config.ts';
 import { openDatabase, redactUrl } from './db/connection.ts';
 import { migrate } from './db/migrate.ts';
-import { formatYearMonth, fromMonthIndex } from './generate/calendar.ts';
+import { formatYearMonth, lastCompleteMonth } from './generate/calendar.ts';
 import { DEFAULT_INTERVALS, generateUtility } from './generate/generator.ts';
 import { log } from './log.ts';
 import { progress, stepProgress } from './progress.ts';
@@ -26,8 +26,7 @@ async function main(): Promise<number> {
 
     const inboxEmpty = !existsSync(inbox) || readdirSync(inbox).length === 0;
     if (inboxEmpty) {
-      const now = new Date();
-      const end = fromMonthIndex(now.getFullYear() * 12 + now.getMonth() - 1);
+      const end = lastCompleteMonth();
       const bar = progress('demo data');
       const result = generateUtility({ ...DEMO, end, out: inbox, dirty: false, intervals: DEFAULT_INTERVALS, surveyRate: 0.02, onProgress: (d, t) => bar.update(d, t) });
       bar.finish();

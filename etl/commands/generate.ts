@@ -4,7 +4,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CustomerClass } from '../domain/tariffs.ts';
-import { formatYearMonth, fromMonthIndex, monthIndex, parseYearMonth } from '../generate/calendar.ts';
+import { formatYearMonth, lastCompleteMonth, monthIndex, parseYearMonth } from '../generate/calendar.ts';
 import { DEFAULT_INTERVALS, generateUtility } from '../generate/generator.ts';
 import { progress } from '../progress.ts';
 import { CUSTOMER_CLASSES } from '../generate/utility-model.ts';
@@ -37,10 +37,6 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--${name} must be a positive whole number, got "${text}"`);
   return Number(text);
-}
-
-function lastCompleteMonth(now = new Date()): string {
-  return formatYearMonth(fromMonthIndex(now.getFullYear() * 12 + now.getMonth() - 1));
 }
 
 function parseIntervals(text: string | undefined): Record<CustomerClass, 15 | 30 | 60 | 1440> {
@@ -78,7 +74,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
   const months = positiveInt('months', values.months, 24);
   if (values.seed !== undefined && !/^-?\d+$/.test(values.seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
   const seed = Number(values.seed ?? 1);
-  const endText = values.end ?? lastCompleteMonth();
+  const endText = values.end ?? formatYearMonth(lastCompleteMonth());
   const end = parseYearMonth(endText);
   if (!end) throw new UsageError(`--end must look like 2026-10, got "${endText}"`);
   if (monthIndex(end) - months + 1 < 2015 * 12) throw new UsageError('the generator knows holidays from 2015 on: use a later --end or fewer --months');

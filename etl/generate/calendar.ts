@@ -37,6 +37,11 @@ export function fromMonthIndex(i: number): YearMonth {
   return { year: Math.floor(i / 12), month: (i % 12) + 1 };
 }
 
+/** The last month that has ended, in the machine's local calendar (the generator's default `--end`). */
+export function lastCompleteMonth(now: Date = new Date()): YearMonth {
+  return fromMonthIndex(now.getFullYear() * 12 + now.getMonth() - 1);
+}
+
 export function parseYearMonth(text: string): YearMonth | null {
   const m = /^(\d{4})-(\d{2})$/.exec(text);
   if (!m) return null;
