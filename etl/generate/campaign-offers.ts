@@ -1,10 +1,11 @@
 // Campaign offers: who is eligible and selected, the random holdout, and the
 // treated and organic acceptance that make each campaign's true uplift.
 
+import { formatDay } from './calendar.ts';
 import type { CustomerProfile } from './customer-profile.ts';
 import { csvLine } from './output.ts';
 import type { Rng } from './random.ts';
-import { dayText, type SimulationContext } from './simulation-context.ts';
+import type { SimulationContext } from './simulation-context.ts';
 import type { CampaignDefinition } from './world.ts';
 
 export interface OfferState {
@@ -76,8 +77,8 @@ export function offerCampaign(ctx: SimulationContext, p: CustomerProfile, rng: R
     if (accepted || rng.next() < 0.12) respondedDay = sent + rng.between(1, 25);
   }
   ctx.files.campaigns.get(c.id)!.row(csvLine([
-    `${c.id}-${p.id}`, c.id, c.name, c.offerType, p.id, dayText(sent), channel, holdout,
-    respondedDay === null ? '' : dayText(respondedDay), holdout || respondedDay !== null ? accepted : false,
+    `${c.id}-${p.id}`, c.id, c.name, c.offerType, p.id, formatDay(sent), channel, holdout,
+    respondedDay === null ? '' : formatDay(respondedDay), holdout || respondedDay !== null ? accepted : false,
   ]));
   ctx.tally.contact(c, p, holdout, accepted, respondedDay !== null, pTreated - pHoldout);
   return accepted;

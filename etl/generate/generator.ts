@@ -5,14 +5,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CustomerClass } from '../domain/tariffs.ts';
-import { formatLocalTimestamp, formatYearMonth, type YearMonth } from './calendar.ts';
+import { formatDay, formatLocalTimestamp, formatYearMonth, type YearMonth } from './calendar.ts';
 import { buildProfile, classOf, type ProfileOptions } from './customer-profile.ts';
 import { DefectInjector, HEADERS, type EntityName } from './dirty.ts';
 import { csvLine, OutputFile } from './output.ts';
 import { TICKET_CATEGORIES } from './people.ts';
 import { Rng } from './random.ts';
 import { simulateCustomer } from './simulate-customer.ts';
-import { dayText, type MonthFiles, type SimulationContext } from './simulation-context.ts';
+import type { MonthFiles, SimulationContext } from './simulation-context.ts';
 import { round, Tally } from './tally.ts';
 import { CLASS_MODEL, CUSTOMER_CLASSES, DISTRICTS } from './utility-model.ts';
 import { buildWorld, type World } from './world.ts';
@@ -123,7 +123,7 @@ function writeAnonymousSurveys(ctx: SimulationContext): void {
     for (let r = 0; r < count; r++) {
       const latent = 3.9 + 0.5 * rng.normal();
       files.surveys.get(w.label)!.row(csvLine([
-        `SVA${w.label.replace('-', '')}${String(r + 1).padStart(6, '0')}`, '', dayText(w.firstDay + rng.int(w.lastDay - w.firstDay + 1)), w.label,
+        `SVA${w.label.replace('-', '')}${String(r + 1).padStart(6, '0')}`, '', formatDay(w.firstDay + rng.int(w.lastDay - w.firstDay + 1)), w.label,
         rng.chance(0.5) ? 'web' : 'app', Math.min(10, Math.max(0, Math.round(6 + 2.2 * (latent - 3) + 1.2 * rng.normal()))),
         score(latent), score(latent + 0.2), score(latent), score(latent - 0.4), score(latent + 0.1), score(latent), '',
       ]));
@@ -171,7 +171,7 @@ function buildTruth(options: GenerateOptions, world: World, tally: Tally, all: O
       intervals: options.intervals,
       survey_rate: options.surveyRate,
     },
-    period: { first_month: world.months[0].label, last_month: world.months[world.months.length - 1].label, data_as_of: dayText(world.lastDay) },
+    period: { first_month: world.months[0].label, last_month: world.months[world.months.length - 1].label, data_as_of: formatDay(world.lastDay) },
     districts: DISTRICTS.map((d) => ({ name: d.name, kind: d.kind })),
     segments: Object.fromEntries(CUSTOMER_CLASSES.map((c) => [c, {
       accounts: tally.accounts[c],

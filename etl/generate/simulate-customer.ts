@@ -8,14 +8,14 @@
 // of the month it belongs to: memory does not grow with the number of customers.
 
 import { billAmount, residentialTier, TOU_INDEX_BY_HOUR, type TouSplit } from '../domain/tariffs.ts';
-import { QUARTER_HOUR_LABELS } from './calendar.ts';
+import { formatDay, QUARTER_HOUR_LABELS } from './calendar.ts';
 import { offerCampaign } from './campaign-offers.ts';
 import type { CustomerProfile } from './customer-profile.ts';
 import { customerShapes, shapeShareOut } from './load-shapes.ts';
 import { csvLine, formatFen, formatMilli } from './output.ts';
 import { address, customerName, mobileNumber } from './people.ts';
 import { Rng, unitHash } from './random.ts';
-import { dayText, daytimeSeconds, monthOffsetOfDay, type PendingRow, type SimulationContext } from './simulation-context.ts';
+import { daytimeSeconds, monthOffsetOfDay, type PendingRow, type SimulationContext } from './simulation-context.ts';
 import { writeSurvey } from './surveys.ts';
 import { TICKET_TYPE_CUM, TICKET_TYPES, writeTicket, type TicketPlan } from './tickets.ts';
 import { CLASS_MODEL, DISTRICTS, dayKindFactors } from './utility-model.ts';
@@ -168,8 +168,8 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     const unpaid = rng.next() < [0.0008, 0.03, 0.3][p.payer];
     const paidDay = unpaid ? null : late ? due + rng.between(1, 40) : issued + rng.between(1, 15);
     const billFields = (paid: boolean): string =>
-      csvLine([billId, p.id, label(world, activeFirst), label(world, activeLast), formatMilli(totalMilli), formatFen(fen), label(world, issued), dayText(due),
-        paid && paidDay !== null ? dayText(paidDay) : '', paid && paidDay !== null ? formatFen(fen) : '']);
+      csvLine([billId, p.id, label(world, activeFirst), label(world, activeLast), formatMilli(totalMilli), formatFen(fen), label(world, issued), formatDay(due),
+        paid && paidDay !== null ? formatDay(paidDay) : '', paid && paidDay !== null ? formatFen(fen) : '']);
     files.billing[m].row(billFields(false));
     if (paidDay !== null && paidDay <= world.lastDay) pending.push({ monthOffset: monthOffsetOfDay(world, paidDay), file: 'billing', line: billFields(true) });
     tally.bill(p, m, fen, late && paidDay !== null && paidDay <= world.lastDay, due < world.lastDay && (paidDay === null || paidDay > world.lastDay));
@@ -177,7 +177,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
       // Credit note (退补): a correction issued on the 10th of the next month, applied at once.
       const next = world.months[m + 1];
       const credit = -Math.max(1, Math.round(fen * (0.05 + 0.25 * rng.next())));
-      const day = dayText(next.firstDay + 9);
+      const day = formatDay(next.firstDay + 9);
       pending.push({ monthOffset: m + 1, file: 'billing', line: csvLine([billId + 'CR', p.id, label(world, activeFirst), label(world, activeLast), '0.000', formatFen(credit), day, day, day, formatFen(credit)]) });
       tally.creditNote();
     }
@@ -254,8 +254,8 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
         mobileNumber(seed, p.index),
         address(seed, p.index, district.name, rural),
         p.cls, district.name, tariff, p.voltageKv, p.capacityKva,
-        contractType, contractEndDay === null ? '' : dayText(contractEndDay),
-        greenPlan, p.preferredChannel, dayText(p.openedDay), closedDay === null ? '' : dayText(closedDay),
+        contractType, contractEndDay === null ? '' : formatDay(contractEndDay),
+        greenPlan, p.preferredChannel, formatDay(p.openedDay), closedDay === null ? '' : formatDay(closedDay),
       ]));
     }
 

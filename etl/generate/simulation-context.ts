@@ -35,10 +35,6 @@ export function daytimeSeconds(rng: Rng): number {
   return Math.floor((7.5 + 14.5 * Math.pow(rng.next(), 1.1)) * 3600);
 }
 
-export function dayText(day: number): string {
-  const { year, month, day: d } = fromDayNumber(day);
-  return `${year}-${month < 10 ? '0' : ''}${month}-${d < 10 ? '0' : ''}${d}`;
-}
 
 export function monthOffsetOfDay(world: World, day: number): number {
   const { year, month } = fromDayNumber(day);

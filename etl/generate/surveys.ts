@@ -1,10 +1,11 @@
 // A customer's answer to a survey wave, driven by what they experienced.
 
+import { formatDay } from './calendar.ts';
 import type { CustomerProfile } from './customer-profile.ts';
 import { csvLine } from './output.ts';
 import { mobileNumber, personName, surveyComment } from './people.ts';
 import { cumulative, type Rng } from './random.ts';
-import { clampScore, dayText, type SimulationContext } from './simulation-context.ts';
+import { clampScore, type SimulationContext } from './simulation-context.ts';
 
 const SURVEY_CHANNELS = ['phone', 'sms', 'app', 'wechat', 'web', 'face_to_face'] as const;
 const SURVEY_CHANNEL_CUM = cumulative([35, 20, 15, 15, 8, 7]);
@@ -34,6 +35,6 @@ export function writeSurvey(ctx: SimulationContext, p: CustomerProfile, rng: Rng
   const name = personName(ctx.seed, p.index);
   const comment = rng.next() < 0.3 ? surveyComment(ctx.seed, p.index * 8 + rng.int(8), overall, name, mobileNumber(ctx.seed, p.index)) : '';
   const r = [item(reliability), item(service), item(price), item(billing), item(communication)];
-  ctx.files.surveys.get(wave)!.row(csvLine([`SV${wave.replace('-', '')}${p.id}`, p.id, dayText(day), wave, channel, nps, overall, ...r, comment]));
+  ctx.files.surveys.get(wave)!.row(csvLine([`SV${wave.replace('-', '')}${p.id}`, p.id, formatDay(day), wave, channel, nps, overall, ...r, comment]));
   ctx.tally.survey(p, wave, overall, r[0], nps);
 }
