@@ -162,7 +162,7 @@ async function ingestVsCopy() {
     let copyRows = 0;
     const loads: number[][] = [load()];
     for (let i = 0; i < REPEATS; i++) {
-      await pool.query(`truncate core.usage_reading, rollup.pending_usage_day; delete from ops.etl_file where entity = 'usage'`);
+      await pool.query(`truncate core.usage_day, core.usage_extent, rollup.pending_usage_day, rollup.pending_usage_range; delete from ops.etl_file where entity = 'usage'`);
       await pool.query('checkpoint');
       let t0 = performance.now();
       const captured = capturingLogger(false);

@@ -6,7 +6,7 @@
 // PostgreSQL service), dropped at the end. Core rows and the usage rollups of
 // most customers are synthesised in SQL (the readings of 100k customers × 24
 // months would be ~250M rows); READING_CUSTOMERS customers get real readings
-// in core.usage_reading (class mix as in the demo) for the rollup timings.
+// in core.usage_day (class mix as in the demo) for the rollup timings.
 
 import pg from 'pg';
 import { loadConfig } from '../etl/config.ts';
@@ -119,12 +119,16 @@ const SYNTH = `
 // Real readings for customers 1..READING_CUSTOMERS over the months: daily
 // reads (residential, agricultural), hourly (commercial), 15-minute (large industrial).
 const READINGS = `
-  insert into core.usage_reading (customer_id, reading_start, interval_minutes, kwh)
-  select c.customer_id, t at time zone 'Asia/Shanghai', v.minutes, ((c.customer_key * 7 + extract(epoch from t)::bigint / 60) % 97) / 10.0
+  insert into core.usage_time_zone (time_zone) values ('Asia/Shanghai') on conflict do nothing;
+  insert into core.usage_day (customer_id, day, interval_minutes, offset_ms, kwh)
+  select c.customer_id, t::date, v.minutes,
+         array_agg((extract(epoch from t - t::date) * 1000)::integer order by t),
+         array_agg(((c.customer_key * 7 + extract(epoch from t)::bigint / 60) % 97) / 10.0 order by t)
   from core.customer c
   join (values ('residential', 1440), ('agricultural', 1440), ('commercial', 60), ('large_industrial', 15)) v(cls, minutes) on v.cls = c.customer_class
   cross join generate_series(timestamp '2026-10-01' - interval '${MONTHS - 1} months', timestamp '2026-10-31 23:59', v.minutes * interval '1 minute') t
-  where c.customer_key <= ${READING_CUSTOMERS} and t::date >= c.opened_on and (c.closed_on is null or t::date <= c.closed_on);
+  where c.customer_key <= ${READING_CUSTOMERS} and t::date >= c.opened_on and (c.closed_on is null or t::date <= c.closed_on)
+  group by c.customer_id, t::date, v.minutes;
   analyze;
 `;
 
@@ -137,16 +141,16 @@ async function main(): Promise<void> {
     await syncSettings(pool, loadConfig({}, '/tmp'));
     await timed('synthesise core and rollups', () => pool.query(SYNTH));
     await timed('synthesise readings', () => pool.query(READINGS));
-    const [{ n }] = (await pool.query('select count(*)::int as n from core.usage_reading')).rows;
+    const [{ n }] = (await pool.query('select sum(cardinality(kwh))::int as n from core.usage_day')).rows;
     console.log(`readings: ${n}`);
     const r = await timed('rollups full (readings customers)', async () => {
       // keep the synthesised rollups: rebuild only the reading customers' keys
-      await pool.query(`insert into rollup.pending_usage_day select distinct customer_id, (reading_start at time zone 'Asia/Shanghai')::date from core.usage_reading`);
+      await pool.query(`insert into rollup.pending_usage_day select customer_id, day from core.usage_day group by 1, 2`);
       return refreshRollups(pool, { full: false, logger: silent });
     });
     console.log(`  ${r.usageDays} customer-days, ${r.customerMonths} customer-months → ${(n / 1).toLocaleString()} readings`);
     await timed('rollups, one night (one day of every reading customer)', async () => {
-      await pool.query(`insert into rollup.pending_usage_day select distinct customer_id, date '2026-10-31' from core.usage_reading`);
+      await pool.query(`insert into rollup.pending_usage_day select distinct customer_id, date '2026-10-31' from core.usage_day`);
       await pool.query(`insert into rollup.pending_customer_month select customer_id, date '2026-10-01' from core.bill where period_start = '2026-10-01' on conflict do nothing`);
       return refreshRollups(pool, { full: false, logger: silent });
     });

@@ -80,14 +80,7 @@ export class ZoneConverter {
    * fields encoded as if they were UTC, i.e. daysFromCivil(...) * DAY_MS + time).
    */
   toUtc(localMs: number): number {
-    const day = Math.floor(localMs / DAY_MS);
-    let offsets = this.lastOffsets;
-    if (day !== this.lastDay) {
-      const cached = day >= 0 && day < ARRAY_CACHED_DAYS ? this.recentDays[day] : this.otherDays.get(day);
-      offsets = cached ?? this.computeDay(day);
-      this.lastDay = day;
-      this.lastOffsets = offsets;
-    }
+    const offsets = this.offsetsOf(Math.floor(localMs / DAY_MS));
     if (offsets.before === offsets.after) return localMs - offsets.before;
     const withBefore = localMs - offsets.before;
     const withAfter = localMs - offsets.after;
@@ -97,6 +90,35 @@ export class ZoneConverter {
     // Both valid: a fold (the wall-clock time happened twice). Neither valid: a
     // gap (it never happened). Either way take the later instant, as PostgreSQL.
     return Math.max(withBefore, withAfter);
+  }
+
+  /**
+   * The local calendar day (days since 1970-01-01) of a UTC instant. The
+   * offsets cached for day index D cover UTC instants [D − 15 h, D + 39 h),
+   * which include the whole UTC day D.
+   */
+  localDayOf(utcMs: number): number {
+    const offsets = this.offsetsOf(Math.floor(utcMs / DAY_MS));
+    const offset = offsets.before === offsets.after || utcMs < offsets.transition ? offsets.before : offsets.after;
+    return Math.floor((utcMs + offset) / DAY_MS);
+  }
+
+  /**
+   * The first instant (UTC ms) of a local day: its midnight, or when midnight
+   * falls in a DST gap, the instant PostgreSQL gives `day::timestamp at time
+   * zone <zone>` (the later one, as toUtc).
+   */
+  dayStartUtc(day: number): number {
+    return this.toUtc(day * DAY_MS);
+  }
+
+  private offsetsOf(day: number): DayOffsets {
+    if (day === this.lastDay) return this.lastOffsets;
+    const cached = day >= 0 && day < ARRAY_CACHED_DAYS ? this.recentDays[day] : this.otherDays.get(day);
+    const offsets = cached ?? this.computeDay(day);
+    this.lastDay = day;
+    this.lastOffsets = offsets;
+    return offsets;
   }
 
   /** Offset (ms, local − UTC) in force at a UTC instant, straight from Intl. */

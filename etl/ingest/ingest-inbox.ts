@@ -17,6 +17,7 @@ import type pg from 'pg';
 import { log as defaultLog, type Logger } from '../log.ts';
 import { discoverInbox, effectiveDateFromName, hashFile, type InboxFile } from './inbox.ts';
 import { emptyResult, loadFile, recordFile, type FileResult } from './load-file.ts';
+import { checkUsageTimeZone } from './usage-time-zone.ts';
 
 export type { FileResult } from './load-file.ts';
 
@@ -44,6 +45,17 @@ async function knownCustomers(client: pg.PoolClient): Promise<Set<string>> {
   const known = new Set<string>();
   for (const row of r.rows) known.add(row[0]);
   return known;
+}
+
+/** core.usage_extent: last stored local day per customer, days since 1970-01-01 (the usage loader's hint). */
+async function usageExtent(client: pg.PoolClient): Promise<Map<string, number>> {
+  const r = await client.query<[string, number]>({
+    text: `select customer_id, last_day - date '1970-01-01' from core.usage_extent`,
+    rowMode: 'array',
+  });
+  const extent = new Map<string, number>();
+  for (const row of r.rows) extent.set(row[0], row[1]);
+  return extent;
 }
 
 interface LoadedRow {
@@ -85,7 +97,9 @@ export async function ingestInbox(o: IngestOptions): Promise<{ files: FileResult
   let broken = false;
   const results: FileResult[] = [];
   try {
+    await checkUsageTimeZone(client, o.timeZone);
     const known = await knownCustomers(client);
+    const extent = await usageExtent(client);
     const today = await runDate(client, o.runId, o.timeZone);
     const isKnownCustomer = (id: string) => known.has(id);
 
@@ -119,6 +133,10 @@ export async function ingestInbox(o: IngestOptions): Promise<{ files: FileResult
           isKnownCustomer,
           onCustomersLoaded: (ids) => {
             for (const id of ids) known.add(id);
+          },
+          lastUsageDay: (id) => extent.get(id),
+          onUsageDaysLoaded: (lastDays) => {
+            for (const [id, day] of lastDays) if (!(extent.get(id)! >= day)) extent.set(id, day);
           },
           onTimings: (t) => (timings = t),
           onBytes: (n) => {

@@ -1,7 +1,10 @@
 // Loads one input file, in ONE transaction on the given client:
-//   truncate staging.<entity> → COPY the valid rows in (streamed, parse →
-//   validate → COPY text) → quarantine rejected rows in ops.rejected_row (COPY,
-//   in batches) → merge into core (merge.ts) → record ops.etl_file → commit.
+//   truncate staging → COPY the valid rows out (streamed, parse → validate →
+//   COPY text, through a row sink: row-sinks.ts) → quarantine rejected rows in
+//   ops.rejected_row (COPY, in batches) → merge into core (merge.ts) → record
+//   ops.etl_file → commit. Usage rows go as day rows, mostly straight into
+//   core.usage_day; if that meets a stored row the file is loaded once more,
+//   all through staging.
 // A crash or error anywhere rolls the whole file back; a rerun loads it again.
 //
 // Whole-file rejections (FileRejection: not text, corrupt .gz, bad header,
@@ -17,11 +20,12 @@ import { mapHeader, type HeaderMap } from '../contract/header.ts';
 import { FileRejection, type ReasonCode } from '../contract/reasons.ts';
 import { makeRowValidator } from '../contract/validate-row.ts';
 import type { CsvRecord } from './csv-parser.ts';
-import { CopyWriter, copyEscape, makeCopySerializer, stagingColumns } from './copy-writer.ts';
+import { zoneConverter } from '../contract/time-zone.ts';
+import { CopyWriter, copyEscape } from './copy-writer.ts';
 import { CsvDecoder } from './decode.ts';
 import type { InboxFile } from './inbox.ts';
-import { mergeStaged } from './merge.ts';
 import { readRecords } from './read-records.ts';
+import { StagingSink, UsageSink, type RowSink } from './row-sinks.ts';
 
 export interface FileResult {
   entity: EntityName;
@@ -54,6 +58,12 @@ export interface LoadFileContext {
   isKnownCustomer: (customerId: string) => boolean;
   /** customers: receives the ids of the file's valid rows once the file has committed. */
   onCustomersLoaded?: (customerIds: readonly string[]) => void;
+  /** usage: last stored local day per customer (core.usage_extent; days since 1970-01-01). */
+  lastUsageDay?: (customerId: string) => number | undefined;
+  /** usage: open day rows kept when the file is out of key order (default MAX_OPEN_ROWS; tests lower it). */
+  usageMaxOpenRows?: number;
+  /** usage: receives the last day per customer written by the file once it has committed. */
+  onUsageDaysLoaded?: (lastDays: ReadonlyMap<string, number>) => void;
   onBytes?: (bytes: number) => void;
   /** Receives the milliseconds spent streaming into staging and merging into core. */
   onTimings?: (timings: { copyMs: number; mergeMs: number }) => void;
@@ -111,8 +121,26 @@ export function emptyResult(file: InboxFile, sha256: string): FileResult {
   };
 }
 
+/** PostgreSQL's unique_violation on core.usage_day: a direct COPY met a stored row (the extent hint was stale). */
+function isStaleUsageHint(err: unknown): boolean {
+  const e = err as { code?: string; table?: string; constraint?: string };
+  return e?.code === '23505' && (e.table === 'usage_day' || e.constraint === 'usage_day_pkey');
+}
+
 /** Load one file (see the module comment). Throws only for unexpected errors, after rolling back. */
 export async function loadFile(ctx: LoadFileContext): Promise<FileResult> {
+  if (ctx.file.entity !== 'usage') return loadFileOnce(ctx, true);
+  try {
+    return await loadFileOnce(ctx, true);
+  } catch (err) {
+    // A usage day row the hint said was new is stored already (written by hand,
+    // or the hint lags): load the file again, every row through the merge.
+    if (!isStaleUsageHint(err)) throw err;
+    return loadFileOnce(ctx, false);
+  }
+}
+
+async function loadFileOnce(ctx: LoadFileContext, allowDirect: boolean): Promise<FileResult> {
   const { client, file } = ctx;
   const entity = file.entity;
   const spec = ENTITIES[entity];
@@ -126,8 +154,8 @@ export async function loadFile(ctx: LoadFileContext): Promise<FileResult> {
     ctx.onBytes?.(bytes.length);
   };
   const records = readRecords(file.path, { gzip: file.gzip, decoder, onChunk });
-  const copySql = `copy staging.${entity} (${stagingColumns(spec).join(', ')}) from stdin with (freeze)`;
-  let writer: CopyWriter | null = null;
+  let sink: RowSink | null = null;
+  let usage: UsageSink | null = null;
   let inTransaction = false;
 
   try {
@@ -139,18 +167,12 @@ export async function loadFile(ctx: LoadFileContext): Promise<FileResult> {
     result.warnings.push(...header.warnings);
 
     const validate = makeRowValidator(spec, header, { timeZone: ctx.timeZone, isKnownCustomer: ctx.isKnownCustomer });
-    const serialize = makeCopySerializer(spec, ctx.fileSeq);
     const quarantine = new Quarantine(ctx.runId, entity, file.file);
     const customerIds: string[] | null = entity === 'customers' ? [] : null;
     let read = 0;
-    let staged = 0;
-    // Keys strictly increasing in file order (any total order will do) cannot repeat.
-    let increasing = true;
-    let lastKey = '';
-    let copied = 0;
 
-    /** Validate a batch of records into the COPY writer and the quarantine. Synchronous: the hot loop. */
-    const take = (copy: CopyWriter, batch: CsvRecord[], from: number): void => {
+    /** Validate a batch of records into the sink and the quarantine. Synchronous: the hot loop. */
+    const take = (rows: RowSink, batch: CsvRecord[], from: number): void => {
       for (let i = from; i < batch.length; i++) {
         const record = batch[i];
         read++;
@@ -160,12 +182,7 @@ export async function loadFile(ctx: LoadFileContext): Promise<FileResult> {
         }
         const v = validate(record.fields);
         if (v.ok) {
-          copy.add(serialize(v.row, record.line));
-          staged++;
-          if (increasing) {
-            if (v.key <= lastKey && staged > 1) increasing = false;
-            lastKey = v.key;
-          }
+          rows.add(v.row, v.key, record.line);
           if (customerIds !== null) customerIds.push((v.row as { customer_id: string }).customer_id);
         } else {
           quarantine.add(record.line, v.code, v.column, v.message, record.raw);
@@ -177,47 +194,50 @@ export async function loadFile(ctx: LoadFileContext): Promise<FileResult> {
     await client.query('begin');
     inTransaction = true;
     await client.query(`set local work_mem = '128MB'`);
-    await client.query(`truncate staging.${entity}`);
-    writer = new CopyWriter(client, copySql);
-    take(writer, batch0, 1);
-    await writer.send();
+    if (entity === 'usage') {
+      await client.query('truncate staging.usage_day');
+      usage = new UsageSink(client, {
+        zone: zoneConverter(ctx.timeZone),
+        lastStoredDay: ctx.lastUsageDay ?? (() => undefined),
+        allowDirect,
+        maxOpenRows: ctx.usageMaxOpenRows,
+      });
+      sink = usage;
+    } else {
+      await client.query(`truncate staging.${entity}`);
+      sink = new StagingSink(client, spec, ctx.fileSeq);
+    }
+    take(sink, batch0, 1);
+    await sink.flush();
     for (;;) {
       if (quarantine.full) {
         // One statement at a time on a connection: finish this COPY, quarantine, continue in a new one.
-        copied += await writer.end();
-        writer = null;
+        await sink.pause();
         await quarantine.flush(client);
-        writer = new CopyWriter(client, copySql);
       }
       const next = await records.next();
       if (next.done) break;
-      take(writer, next.value, 0);
-      await writer.send();
+      take(sink, next.value, 0);
+      await sink.flush();
     }
-    copied += await writer.end();
-    writer = null;
+    await sink.flush();
+    await sink.pause();
     await quarantine.flush(client);
     if (hash.digest('hex') !== ctx.sha256) {
       throw new Error(`${file.file} changed while it was being loaded (is it still being written?); nothing of it was loaded: run again once the file is complete`);
     }
-    if (copied !== staged) throw new Error(`${file.file}: COPY loaded ${copied} rows into staging, expected ${staged}`);
 
     const t1 = performance.now();
-    if (staged > 0) {
-      // Statistics for the merge's joins; the usage merge has none worth a 30,000-row sample.
-      if (entity !== 'usage') await client.query(`analyze staging.${entity}`);
-      result.superseded = await mergeStaged(client, entity, {
-        runId: ctx.runId,
-        timeZone: ctx.timeZone,
-        effectiveDate: ctx.effectiveDate,
-        personalColumns: personalColumns(spec).filter((name) => header.indexOf[name] !== undefined),
-        mayHaveDuplicates: !increasing,
-      });
-    }
+    result.superseded = await sink.finish({
+      runId: ctx.runId,
+      timeZone: ctx.timeZone,
+      effectiveDate: ctx.effectiveDate,
+      personalColumns: personalColumns(spec).filter((name) => header.indexOf[name] !== undefined),
+    });
     result.read = read;
     result.rejected = quarantine.count;
     result.rejectedByReason = quarantine.byReason;
-    result.loaded = staged - result.superseded;
+    result.loaded = sink.staged - result.superseded;
     result.encoding = decoder.encoding;
     if (decoder.replacements > 0) {
       result.warnings.push(
@@ -229,9 +249,10 @@ export async function loadFile(ctx: LoadFileContext): Promise<FileResult> {
     inTransaction = false;
     ctx.onTimings?.({ copyMs: Math.round(t1 - t0), mergeMs: Math.round(performance.now() - t1) });
     if (customerIds !== null) ctx.onCustomersLoaded?.(customerIds);
+    if (usage !== null) ctx.onUsageDaysLoaded?.(usage.lastDays());
     return result;
   } catch (err) {
-    if (writer !== null) await writer.abort(err instanceof Error ? err : new Error(String(err)));
+    if (sink !== null) await sink.abort(err instanceof Error ? err : new Error(String(err)));
     if (!(err instanceof FileRejection)) {
       if (inTransaction) await client.query('rollback').catch(() => undefined); // keep the original error
       throw err;

@@ -11,6 +11,9 @@
 // 3. Keys for the incremental rollups (rollup.pending_*), from the rows the
 //    upsert actually inserted or changed (RETURNING).
 //
+// Usage has its own path (mergeUsageDays): its rows are day rows of readings
+// (core.usage_day), mostly COPYed straight into core by the loader.
+//
 // Customers also split personal columns into core.customer_pii and keep the
 // attribute history in core.customer_history (see mergeCustomers).
 
@@ -73,37 +76,80 @@ function upsert(table: string, key: string, columns: readonly string[], from: st
 /** epoch ms (staging) → timestamptz. to_timestamp rounds to microseconds, so ms survive exactly. */
 const ts = (column: string) => `to_timestamp(${column} / 1000.0)`;
 
+export interface UsageMergeParams {
+  /** The loader may have emitted a key in several staged lines (file not in key order). */
+  mayRepeatKeys: boolean;
+  /** The loader COPYed rows of this file straight into core.usage_day (same transaction). */
+  wroteDirect: boolean;
+}
+
 /**
- * Usage is the bulk of every night, and nightly files mostly bring readings
- * later than any stored for the customer. When no staged reading starts at or
- * before a stored reading of the same customer (one index probe per customer),
- * no key can conflict and a plain INSERT is used: ON CONFLICT's speculative
- * insertion costs about 70 % more per row.
+ * Usage day rows the loader could not COPY straight into core.usage_day
+ * (usage-day-rows.ts) are merged from staging.usage_day: repeated keys are
+ * collapsed (later chunk wins per reading), each row is laid over the stored
+ * one (core.overlay_readings: later file wins per reading) and written only
+ * if that changes it, and the changed days become pending rollup keys.
+ * Returns the readings superseded by a later line of the same file that SQL
+ * found: across chunks, and against rows this file wrote directly (their
+ * xmin is this transaction).
  */
-async function mergeUsage(client: Client, p: MergeParams): Promise<void> {
-  const overlap = await client.query<{ overlap: boolean }>(
-    `select exists (
-       select 1 from (select customer_id, min(reading_start) as first from staging.usage group by customer_id) s
-       where exists (select 1 from core.usage_reading t where t.customer_id = s.customer_id and t.reading_start >= ${ts('s.first')})
-     ) as overlap`,
-  );
-  const upsert = overlap.rows[0].overlap
-    ? `on conflict (customer_id, reading_start, interval_minutes) do update
-         set kwh = excluded.kwh, quality = excluded.quality
-         where ${changed(['kwh', 'quality'])}`
-    : '';
+export async function mergeUsageDays(client: Client, p: UsageMergeParams): Promise<number> {
+  let superseded = 0;
+  if (p.mayRepeatKeys) {
+    const r = await client.query<{ superseded: string }>(
+      `with repeated as (
+         select customer_id, day, interval_minutes from staging.usage_day group by 1, 2, 3 having count(*) > 1
+       ), removed as (
+         delete from staging.usage_day s using repeated r
+         where s.customer_id = r.customer_id and s.day = r.day and s.interval_minutes = r.interval_minutes
+         returning s.*
+       ), latest as (
+         select distinct on (customer_id, day, interval_minutes, u.o) customer_id, day, interval_minutes, u.o, u.k, u.e
+         from removed cross join lateral unnest(removed.offset_ms, removed.kwh, removed.estimated) u(o, k, e)
+         order by customer_id, day, interval_minutes, u.o, chunk desc
+       ), collapsed as (
+         insert into staging.usage_day (chunk, customer_id, day, interval_minutes, offset_ms, kwh, estimated)
+         select 0, customer_id, day, interval_minutes, array_agg(o order by o), array_agg(k order by o),
+                case when bool_or(e) then array_agg(coalesce(e, false) order by o) end
+         from latest group by customer_id, day, interval_minutes
+         returning cardinality(offset_ms) as n
+       )
+       select (select coalesce(sum(cardinality(offset_ms)), 0) from removed) - (select coalesce(sum(n), 0) from collapsed) as superseded`,
+    );
+    superseded += Number(r.rows[0].superseded);
+  }
+  if (p.wroteDirect) {
+    const r = await client.query<{ superseded: string }>(
+      `select coalesce(sum((select count(*) from unnest(s.offset_ms) o where o = any (t.offset_ms))), 0) as superseded
+       from staging.usage_day s
+       join core.usage_day t using (customer_id, day, interval_minutes)
+       where t.xmin = pg_current_xact_id()::xid`,
+    );
+    superseded += Number(r.rows[0].superseded);
+  }
   await client.query(
-    `with up as (
-       insert into core.usage_reading as t (customer_id, reading_start, interval_minutes, kwh, quality)
-       select customer_id, ${ts('reading_start')}, interval_minutes, kwh, quality from staging.usage
-       ${upsert}
-       returning t.customer_id, t.reading_start
+    `with merged as (
+       select s.customer_id, s.day, s.interval_minutes,
+              coalesce(m.offset_ms, s.offset_ms) as offset_ms, coalesce(m.kwh, s.kwh) as kwh,
+              case when t.customer_id is null then s.estimated else m.estimated end as estimated
+       from staging.usage_day s
+       left join core.usage_day t using (customer_id, day, interval_minutes)
+       left join lateral (
+         select o.* from core.overlay_readings(t.offset_ms, t.kwh, t.estimated, s.offset_ms, s.kwh, s.estimated) o
+         where t.customer_id is not null
+       ) m on true
+       where t.customer_id is null or (t.offset_ms, t.kwh, t.estimated) is distinct from (m.offset_ms, m.kwh, m.estimated)
+     ), up as (
+       insert into core.usage_day as t (customer_id, day, interval_minutes, offset_ms, kwh, estimated)
+       select customer_id, day, interval_minutes, offset_ms, kwh, estimated from merged
+       on conflict (customer_id, day, interval_minutes) do update
+         set offset_ms = excluded.offset_ms, kwh = excluded.kwh, estimated = excluded.estimated
+       returning t.customer_id, t.day
      )
-     insert into rollup.pending_usage_day (customer_id, day)
-     select distinct customer_id, (reading_start at time zone $1)::date from up
-     on conflict do nothing`,
-    [p.timeZone],
+     insert into rollup.pending_usage_range (customer_id, day_from, day_to)
+     select customer_id, day, day + 1 from up`,
   );
+  return superseded;
 }
 
 const BILL = ['customer_id', 'period_start', 'period_end', 'kwh', 'amount', 'issued_on', 'due_on', 'paid_on', 'paid_amount'];
@@ -256,7 +302,7 @@ async function mergeCustomers(client: Client, p: MergeParams): Promise<void> {
 
 const MERGES: Record<EntityName, (client: Client, p: MergeParams) => Promise<void>> = {
   customers: mergeCustomers,
-  usage: mergeUsage,
+  usage: () => Promise.reject(new Error('usage rows merge through mergeUsageDays')),
   billing: mergeBilling,
   surveys: mergeSurveys,
   tickets: mergeTickets,

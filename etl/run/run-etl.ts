@@ -107,6 +107,7 @@ async function updateDataAsOf(pool: pg.Pool, runId: number): Promise<string | nu
   const { rows } = await pool.query<{ as_of: string | null }>(
     `update ops.etl_run set data_as_of = greatest(
         (select max(day) from rollup.pending_usage_day),
+        (select max(day_to) - 1 from rollup.pending_usage_range),
         (select max(data_as_of) from ops.etl_run where id <> $1 and status = 'succeeded'))
       where id = $1 returning data_as_of::text as as_of`,
     [runId],

@@ -3,6 +3,7 @@
 -- object SQL that follows is the same as for an incremental refresh.
 truncate rollup.usage_day, rollup.usage_month, rollup.usage_month_daytype, rollup.bill_month;
 delete from rollup.pending_usage_day;
+delete from rollup.pending_usage_range;
 delete from rollup.pending_customer_month;
 
 create temp table work_usage_range (customer_id text not null, day_from date not null, day_to date not null) on commit drop;

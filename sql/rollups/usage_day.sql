@@ -1,6 +1,7 @@
 -- rollup.usage_day for the customer-days in work_usage_range: delete, then
--- insert from core.usage_reading. Days and hours are local to
--- ops.mart_settings.time_zone, whatever the session's TimeZone.
+-- insert from core.usage_day. Days and hours are local to
+-- ops.mart_settings.time_zone, whatever the session's TimeZone is; the ETL
+-- keeps it equal to core.usage_time_zone, the zone of the stored days.
 delete from rollup.usage_day d
 using work_usage_range w
 where d.customer_id = w.customer_id and d.day >= w.day_from and d.day < w.day_to;
@@ -8,23 +9,26 @@ where d.customer_id = w.customer_id and d.day >= w.day_from and d.day < w.day_to
 insert into rollup.usage_day (customer_id, day, kwh, kwh_peak, kwh_shoulder, kwh_valley, interval_minutes,
                               readings, estimated_readings, max_kw, kwh_by_hour, peak_valley_rate)
 with r as (
-  -- the readings of the range, in local time (range bounds are local midnights)
-  select r.customer_id, r.reading_start at time zone z.tz as local_start, r.interval_minutes, r.kwh, r.quality
-  from (select (select time_zone from ops.mart_settings) as tz) z
+  -- the readings of the range: local start from the stored day's first instant + offset
+  select t.customer_id, t.day, t.interval_minutes, u.kwh, coalesce(u.estimated, false) as estimated,
+         (s.day_start + u.offset_ms * interval '1 millisecond') at time zone z.tz as local_start
+  from (select (select time_zone from ops.mart_settings) as tz, (select time_zone from core.usage_time_zone) as storage_tz) z
   cross join work_usage_range w
-  join core.usage_reading r
-    on r.customer_id = w.customer_id
-   and r.reading_start >= (w.day_from::timestamp at time zone z.tz)
-   and r.reading_start < (w.day_to::timestamp at time zone z.tz)
+  join core.usage_day t
+    on t.customer_id = w.customer_id
+   and t.day >= w.day_from
+   and t.day < w.day_to
+  cross join lateral (select t.day::timestamp at time zone z.storage_tz as day_start) s
+  cross join lateral unnest(t.offset_ms, t.kwh, t.estimated) as u (offset_ms, kwh, estimated)
 ),
 hourly as (
   -- sub-daily readings per customer × day × interval × local hour
-  select customer_id, local_start::date as day, interval_minutes, extract(hour from local_start)::integer as hour,
+  select customer_id, day, interval_minutes, extract(hour from local_start)::integer as hour,
          sum(kwh) as kwh,
          -- demand of a reading in kW = kWh × 60 ÷ interval minutes
          max(kwh * 60.0 / interval_minutes) as max_kw,
          count(*) as readings,
-         count(*) filter (where quality = 'estimated') as estimated
+         count(*) filter (where estimated) as estimated
   from r
   where interval_minutes < 1440
   group by 1, 2, 3, 4
@@ -74,8 +78,8 @@ finest as (
   select distinct on (customer_id, day) * from sub order by customer_id, day, interval_minutes
 ),
 daily as (
-  select customer_id, local_start::date as day, sum(kwh) as kwh, count(*)::integer as readings,
-         (count(*) filter (where quality = 'estimated'))::integer as estimated
+  select customer_id, day, sum(kwh) as kwh, count(*)::integer as readings,
+         (count(*) filter (where estimated))::integer as estimated
   from r
   where interval_minutes = 1440
   group by 1, 2

@@ -53,8 +53,8 @@ describe('contract constraints', () => {
   });
 
   it.each([
-    ['negative kWh', `insert into core.usage_reading values ('C-TEST-1', now(), 15, -0.1, 'actual')`, 'usage_reading_kwh_check'],
-    ['NaN kWh', `insert into core.usage_reading values ('C-TEST-1', now(), 15, 'NaN', 'actual')`, 'usage_reading_kwh_check'],
+    ['negative kWh', `insert into core.usage_reading values ('C-TEST-1', now(), 15, -0.1, 'actual')`, 'usage_day_kwh_check'],
+    ['NaN kWh', `insert into core.usage_reading values ('C-TEST-1', now(), 15, 'NaN', 'actual')`, 'usage_day_kwh_check'],
     ['an unknown interval', `insert into core.usage_reading values ('C-TEST-1', now(), 45, 1, 'actual')`, 'interval_minutes_check'],
     [
       'period_end before period_start',

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverInbox } from '../../../etl/ingest/inbox.ts';
 import { ingestInbox } from '../../../etl/ingest/ingest-inbox.ts';
 import { loadFile } from '../../../etl/ingest/load-file.ts';
-import { CUSTOMER_HEADER, ingest, ingestDatabase, newRun, removeInboxes, silent, TZ, writeInbox, type IngestDatabase } from './ingest-helpers.ts';
+import { CUSTOMER_HEADER, ingest, PENDING_USAGE_DAYS, ingestDatabase, newRun, removeInboxes, silent, TZ, writeInbox, type IngestDatabase } from './ingest-helpers.ts';
 
 let db: IngestDatabase;
 beforeAll(async () => {
@@ -128,7 +128,7 @@ describe('one inbox with good and bad files', () => {
     expect(await rows(`select holdout, accepted from core.campaign_contact`)).toEqual([{ holdout: false, accepted: null }]);
     expect(await rows(`select category, channel, type from core.ticket where ticket_id = 'T1'`)).toEqual([{ category: 'a\tb\\c', channel: 'counter', type: 'inquiry' }]);
     expect(await rows(`select response_id, comment from core.survey_comment`)).toEqual([{ response_id: 'S1', comment: '服务很好,\t谢谢 \\ 张三' }]);
-    expect(await rows(`select customer_id, day from rollup.pending_usage_day order by 1`)).toEqual([
+    expect(await rows(`select customer_id, day from ${PENDING_USAGE_DAYS} order by 1`)).toEqual([
       { customer_id: 'G1', day: '2026-02-01' }, { customer_id: 'Z9', day: '2026-02-01' },
     ]);
   });

@@ -70,9 +70,14 @@ export async function tableChecksum(pool: pg.Pool, table: string): Promise<{ row
 }
 
 export const CORE_TABLES = [
-  'core.customer', 'core.customer_history', 'core.customer_pii', 'core.usage_reading', 'core.bill',
-  'core.survey_response', 'core.survey_comment', 'core.ticket', 'core.campaign_contact',
-  'rollup.pending_usage_day', 'rollup.pending_customer_month',
+  'core.customer', 'core.customer_history', 'core.customer_pii', 'core.usage_reading', 'core.usage_day', 'core.usage_extent',
+  'core.bill', 'core.survey_response', 'core.survey_comment', 'core.ticket', 'core.campaign_contact',
+  'rollup.pending_usage_day', 'rollup.pending_usage_range', 'rollup.pending_customer_month',
 ] as const;
+
+/** The usage days pending for the rollups, one row per (customer_id, day): the ranges expanded, with the single days. */
+export const PENDING_USAGE_DAYS = `(select customer_id, day from rollup.pending_usage_day
+  union
+  select customer_id, d::date from rollup.pending_usage_range cross join generate_series(day_from, day_to - 1, interval '1 day') d) pending`;
 
 export const CUSTOMER_HEADER = 'customer_id,name,phone,address,customer_class,region,tariff,voltage_kv,capacity_kva,contract_type,contract_end,green_plan,preferred_channel,opened_on,closed_on';

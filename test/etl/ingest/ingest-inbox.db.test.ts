@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTITIES, ENTITY_NAMES, type EntityName } from '../../../etl/contract/entities.ts';
 import { KEY_SEPARATOR } from '../../../etl/contract/validate-row.ts';
 import { decodeFile, generatedInbox, loadCustomers, readTruth, scanEntity } from '../../helpers/generated.ts';
-import { CORE_TABLES, CUSTOMER_HEADER, ingest, ingestDatabase, removeInboxes, tableChecksum, writeInbox, type IngestDatabase } from './ingest-helpers.ts';
+import { CORE_TABLES, CUSTOMER_HEADER, ingest, PENDING_USAGE_DAYS, ingestDatabase, removeInboxes, tableChecksum, writeInbox, type IngestDatabase } from './ingest-helpers.ts';
 
 const base = { customers: 500, months: 4, seed: 7, end: '2026-04', surveyRate: 0.3 };
 let db: IngestDatabase;
@@ -136,7 +136,7 @@ describe('a dirty generated inbox', () => {
     for (const row of cleanLatest('usage').values()) {
       days.add(`${row.customer_id} ${new Date(row.reading_start + 8 * 3_600_000).toISOString().slice(0, 10)}`);
     }
-    expect(await count('select 1 from rollup.pending_usage_day')).toBe(days.size);
+    expect(await count(`select 1 from ${PENDING_USAGE_DAYS}`)).toBe(days.size);
     const months = new Set<string>();
     for (const b of cleanLatest('billing').values()) {
       for (const d of [b.period_start, b.period_end, b.issued_on, b.due_on, b.paid_on]) if (d) months.add(`${b.customer_id} ${d.slice(0, 7)}-01`);
@@ -170,7 +170,7 @@ describe('later files win', () => {
     const target = unchanged.map((id) => customers.get(id)!).find((c) => c.tariff === 'tiered' && c.closed_on === null && c.name !== null)!;
     const bill = (await db.pool.query(`select * from core.bill where paid_on is null and customer_id = any($1) order by bill_id limit 1`, [[...customers.keys()]])).rows[0];
     const reading = (await db.pool.query(`select customer_id, to_char(reading_start, 'YYYY-MM-DD HH24:MI') as at, interval_minutes, kwh from core.usage_reading order by customer_id, reading_start limit 1`)).rows[0];
-    await db.pool.query('truncate rollup.pending_usage_day, rollup.pending_customer_month'); // as the rollups would
+    await db.pool.query('truncate rollup.pending_usage_day, rollup.pending_usage_range, rollup.pending_customer_month'); // as the rollups would
 
     const billLine = (paidAmount: number) =>
       [bill.bill_id, bill.customer_id, bill.period_start, bill.period_end, bill.kwh, bill.amount, bill.issued_on, bill.due_on, '2026-06-03', paidAmount].join(',');
@@ -190,7 +190,7 @@ describe('later files win', () => {
 
     expect((await db.pool.query(`select kwh from core.usage_reading where customer_id = $1 and interval_minutes = $2 and to_char(reading_start, 'YYYY-MM-DD HH24:MI') = $3`,
       [reading.customer_id, reading.interval_minutes, reading.at])).rows).toEqual([{ kwh: reading.kwh + 100 }]);
-    expect((await db.pool.query(`select customer_id, day from rollup.pending_usage_day`)).rows).toEqual([{ customer_id: reading.customer_id, day: reading.at.slice(0, 10) }]);
+    expect((await db.pool.query(`select customer_id, day from ${PENDING_USAGE_DAYS}`)).rows).toEqual([{ customer_id: reading.customer_id, day: reading.at.slice(0, 10) }]);
 
     const history = async () =>
       (await db.pool.query(`select valid_from, valid_to, tariff, green_plan from core.customer_history where customer_id = $1 order by valid_from`, [target.customer_id])).rows;
