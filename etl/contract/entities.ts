@@ -88,7 +88,7 @@ const SURVEY_CHANNELS = [
 
 // Every entity's customer_id is the same identifier, so the customers table's
 // length limit applies to all of them (a longer id cannot match a customer).
-const CUSTOMER_ID_MAX = 32;
+export const CUSTOMER_ID_MAX = 32;
 
 const MONEY_RANGE = { min: -999_999_999_999.99, max: 999_999_999_999.99, code: 'out_of_range' } as const;
 

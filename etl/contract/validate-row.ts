@@ -25,6 +25,11 @@ export interface RowValidatorOptions {
    * campaigns). Omit it to skip the check, e.g. when the ingest checks in SQL.
    */
   readonly isKnownCustomer?: (customerId: string) => boolean;
+  /**
+   * False: leave `key` empty. Building it costs a few string allocations per row;
+   * the usage loader groups rows by its own key (usage-day-rows.ts).
+   */
+  readonly withKey?: boolean;
 }
 
 export type RowRejection = {
@@ -131,6 +136,7 @@ export function makeRowValidator<S extends EntitySpec>(spec: S, header: HeaderMa
   const keyColumns = spec.key.map((name) => spec.columns[position(name)].name);
   const fieldCount = header.fieldCount;
   const isKnownCustomer = options.isKnownCustomer;
+  const withKey = options.withKey ?? true;
 
   const textOf = (fields: readonly string[], column: CompiledColumn) => (column.field >= 0 ? fields[column.field].trim() : '');
 
@@ -190,6 +196,7 @@ export function makeRowValidator<S extends EntitySpec>(spec: S, header: HeaderMa
       }
     }
 
+    if (!withKey) return { ok: true, row: row as RowOf<S>, key: '' };
     let key = String(row[keyColumns[0]]);
     for (let k = 1; k < keyColumns.length; k++) key += KEY_SEPARATOR + String(row[keyColumns[k]]);
     return { ok: true, row: row as RowOf<S>, key };

@@ -19,13 +19,14 @@ import { ENTITIES, personalColumns, type EntityName } from '../contract/entities
 import { mapHeader, type HeaderMap } from '../contract/header.ts';
 import { FileRejection, type ReasonCode } from '../contract/reasons.ts';
 import { makeRowValidator } from '../contract/validate-row.ts';
-import type { CsvRecord } from './csv-parser.ts';
+import { CsvParser, type CsvRecord } from './csv-parser.ts';
 import { zoneConverter } from '../contract/time-zone.ts';
 import { CopyWriter, copyEscape } from './copy-writer.ts';
 import { CsvDecoder } from './decode.ts';
 import type { InboxFile } from './inbox.ts';
 import { readRecords } from './read-records.ts';
 import { StagingSink, UsageSink, type RowSink } from './row-sinks.ts';
+import { fastUsageHeader, makeUsageLineReader } from './usage-fast-lines.ts';
 
 export interface FileResult {
   entity: EntityName;
@@ -153,7 +154,8 @@ async function loadFileOnce(ctx: LoadFileContext, allowDirect: boolean): Promise
     hash.update(bytes);
     ctx.onBytes?.(bytes.length);
   };
-  const records = readRecords(file.path, { gzip: file.gzip, decoder, onChunk });
+  const parser = new CsvParser();
+  const records = readRecords(file.path, { gzip: file.gzip, decoder, onChunk, parser });
   let sink: RowSink | null = null;
   let usage: UsageSink | null = null;
   let inTransaction = false;
@@ -166,7 +168,11 @@ async function loadFileOnce(ctx: LoadFileContext, allowDirect: boolean): Promise
     const header = headerOf(batch0[0], entity);
     result.warnings.push(...header.warnings);
 
-    const validate = makeRowValidator(spec, header, { timeZone: ctx.timeZone, isKnownCustomer: ctx.isKnownCustomer });
+    const validate = makeRowValidator(spec, header, {
+      timeZone: ctx.timeZone,
+      isKnownCustomer: ctx.isKnownCustomer,
+      withKey: entity !== 'usage', // the usage sink keys rows itself
+    });
     const quarantine = new Quarantine(ctx.runId, entity, file.file);
     const customerIds: string[] | null = entity === 'customers' ? [] : null;
     let read = 0;
@@ -203,6 +209,23 @@ async function loadFileOnce(ctx: LoadFileContext, allowDirect: boolean): Promise
         maxOpenRows: ctx.usageMaxOpenRows,
       });
       sink = usage;
+      if (fastUsageHeader(header)) {
+        // Plain lines skip the record/row objects (usage-fast-lines.ts); the rest, in order, go through take().
+        const rows = usage;
+        const readLine = makeUsageLineReader(header.fieldCount === 5, {
+          zone: zoneConverter(ctx.timeZone),
+          isKnownCustomer: ctx.isKnownCustomer,
+          add: usage.addValues,
+        });
+        parser.setLineHook({
+          line: (text, from, to) => {
+            if (!readLine(text, from, to)) return false;
+            read++;
+            return true;
+          },
+          records: (batch) => take(rows, batch, 0),
+        });
+      }
     } else {
       await client.query(`truncate staging.${entity}`);
       sink = new StagingSink(client, spec, ctx.fileSeq);

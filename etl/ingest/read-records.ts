@@ -21,6 +21,8 @@ export interface ReadOptions {
   decoder: CsvDecoder;
   /** Called with each chunk of the file's bytes as stored (compressed, for .gz), in order. */
   onChunk?: (bytes: Buffer) => void;
+  /** The parser to use (so the caller can set a line hook on it). */
+  parser?: CsvParser;
 }
 
 function isZlibError(err: unknown): err is Error {
@@ -38,7 +40,7 @@ export async function* readRecords(path: string, options: ReadOptions): AsyncGen
     if (onChunk) file.on('data', (bytes) => onChunk(bytes as Buffer));
     source = file.pipe(gunzip);
   }
-  const parser = new CsvParser();
+  const parser = options.parser ?? new CsvParser();
   try {
     for await (const bytes of source as AsyncIterable<Buffer>) {
       if (!options.gzip) onChunk?.(bytes);

@@ -16,6 +16,7 @@ import type { ZoneConverter } from '../contract/time-zone.ts';
 import { CopyWriter, copyEscape, makeCopySerializer, stagingColumns } from './copy-writer.ts';
 import { mergeStaged, mergeUsageDays, type MergeParams } from './merge.ts';
 import { UsageDayRows, dayText, type UsageReading } from './usage-day-rows.ts';
+import type { AddReading } from './usage-fast-lines.ts';
 
 export interface RowSink {
   /** A validated row and its line; synchronous (the hot loop). */
@@ -120,6 +121,9 @@ export class UsageSink implements RowSink {
   add(row: object): void {
     this.rows.add(row as UsageReading);
   }
+
+  /** The fast line reader's entry (no row object). */
+  readonly addValues: AddReading = (customer, t, interval, kwh, estimated) => this.rows.addValues(customer, t, interval, kwh, estimated);
 
   private async write(kind: 'direct' | 'staged', lines: string[]): Promise<void> {
     if (lines.length === 0) return;

@@ -151,19 +151,26 @@ export class UsageDayRows {
   private readonly lastDay = new Map<string, number>();
   private readonly runs = new Map<string, DayRange>();
   private readonly ranges: DayRange[] = [];
+  /** The last customer id escaped for COPY, and its escaped text. */
+  private escapedFor = '';
+  private escaped = '';
 
   constructor(private readonly o: UsageDayRowsOptions) {
     this.directOpen = o.allowDirect;
   }
 
   add(r: UsageReading): void {
+    this.addValues(r.customer_id, r.reading_start, r.interval_minutes, r.kwh, r.quality === 'estimated');
+  }
+
+  /** add() without the row object (the fast line reader: usage-fast-lines.ts). */
+  addValues(customer: string, t: number, interval: number, kwh: number, estimated: boolean): void {
     this.readings++;
-    const t = r.reading_start;
     let row = this.current;
-    if (row === null || t < row.start || t >= row.end || r.customer_id !== row.customer || r.interval_minutes !== row.interval) {
-      row = this.rowFor(r.customer_id, r.interval_minutes, t);
+    if (row === null || t < row.start || t >= row.end || customer !== row.customer || interval !== row.interval) {
+      row = this.rowFor(customer, interval, t);
     }
-    row.add(t - row.start, r.kwh, r.quality === 'estimated');
+    row.add(t - row.start, kwh, estimated);
   }
 
   private rowFor(customer: string, interval: number, t: number): DayRow {
@@ -220,15 +227,22 @@ export class UsageDayRows {
       const stored = this.o.lastStoredDay(row.customer);
       if (stored !== undefined && row.day <= stored) this.directOpen = false;
     }
-    const values = `${copyEscape(row.customer)}\t${dayText(row.day)}\t${row.interval}\t{${row.offsets.join(',')}}\t{${row.kwh.join(',')}}\t${
-      row.estimated === null ? '\\N' : `{${row.estimated.map((e) => (e ? 't' : 'f')).join(',')}}`
-    }\n`;
+    // Most rows are daily reads (one reading): no join for them.
+    const n = row.offsets.length;
+    const offsets = n === 1 ? `{${row.offsets[0]}}` : `{${row.offsets.join(',')}}`;
+    const kwh = n === 1 ? `{${row.kwh[0]}}` : `{${row.kwh.join(',')}}`;
+    const estimated = row.estimated === null ? '\\N' : `{${row.estimated.map((e) => (e ? 't' : 'f')).join(',')}}`;
+    if (row.customer !== this.escapedFor) {
+      this.escapedFor = row.customer;
+      this.escaped = copyEscape(row.customer);
+    }
+    const values = `${this.escaped}\t${dayText(row.day)}\t${row.interval}\t${offsets}\t${kwh}\t${estimated}\n`;
     if (this.directOpen) {
       this.direct.push(values);
       this.extendRun(row.customer, row.day);
     } else {
       this.staged.push(`${++this.chunk}\t${values}`);
-      this.stagedReadings += row.offsets.length;
+      this.stagedReadings += n;
     }
   }
 

@@ -218,3 +218,38 @@ describe('parseCsv', () => {
     expect(records).toEqual([ok(1, 'a,b', ['a', 'b']), ok(2, '1,"xy"', ['1', 'xy']), ok(3, '2,z', ['2', 'z'])]);
   });
 });
+
+describe('line hook', () => {
+  it('offers whole lines at record starts, in file order with the parsed records, and keeps line numbers', () => {
+    const text = 'h1,h2\nF,1\n"q\nuoted",2\nF,3\r\nbad"x,4\nF,5\n\nlast,6';
+    for (const size of [1, 3, 7, 1000]) {
+      const parser = new CsvParser();
+      const seen: string[] = [];
+      let line = 0;
+      parser.setLineHook({
+        line: (t, from, to) => {
+          const s = t.slice(from, to);
+          if (!s.startsWith('F')) return false;
+          seen.push(`hook ${s}`);
+          return true;
+        },
+        records: (records) => seen.push(...records.map((r) => `record ${r.line} ${r.error?.code ?? r.fields.join('|')}`)),
+      });
+      for (let at = 0; at < text.length; at += size) {
+        for (const r of parser.push(text.slice(at, at + size))) seen.push(`record ${r.line} ${r.error?.code ?? r.fields.join('|')}`);
+        line++;
+      }
+      for (const r of parser.end()) seen.push(`record ${r.line} ${r.error?.code ?? r.fields.join('|')}`);
+      // A hooked line stands where its record would have been, with the same line number.
+      const asRecord: Record<string, string> = { 'hook F,1': 'record 2 F|1', 'hook F,3': 'record 5 F|3', 'hook F,5': 'record 7 F|5' };
+      expect(seen.map((s) => asRecord[s] ?? s), `chunk ${size}`).toEqual([
+        'record 1 h1|h2', 'record 2 F|1', 'record 3 q\nuoted|2', 'record 5 F|3', 'record 6 bad"x|4', 'record 7 F|5', 'record 9 last|6',
+      ]);
+      // No line is ever whole inside a 1- or 3-character chunk; in one big chunk every F line is.
+      const hooks = seen.filter((s) => s.startsWith('hook')).length;
+      if (size <= 3) expect(hooks).toBe(0);
+      if (size === 1000) expect(hooks).toBe(3);
+      expect(line).toBeGreaterThan(0);
+    }
+  });
+});
