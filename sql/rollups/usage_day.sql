@@ -8,81 +8,88 @@ where d.customer_id = w.customer_id and d.day >= w.day_from and d.day < w.day_to
 
 insert into rollup.usage_day (customer_id, day, kwh, kwh_peak, kwh_shoulder, kwh_valley, interval_minutes,
                               readings, estimated_readings, max_kw, kwh_by_hour, peak_valley_rate)
-with r as (
-  -- the readings of the range: local start from the stored day's first instant + offset
-  select t.customer_id, t.day, t.interval_minutes, u.kwh, coalesce(u.estimated, false) as estimated,
-         (s.day_start + u.offset_ms * interval '1 millisecond') at time zone z.tz as local_start
-  from (select (select time_zone from ops.mart_settings) as tz, (select time_zone from core.usage_time_zone) as storage_tz) z
+with z as (
+  select (select time_zone from ops.mart_settings) as tz, (select time_zone from core.usage_time_zone) as storage_tz
+),
+sub as (
+  -- sub-daily day rows: each row's readings aggregated on their own (one row =
+  -- one customer × day × interval), so no set of all readings is ever built
+  select t.customer_id, t.day, t.interval_minutes, h.*
+  from z
   cross join work_usage_range w
   join core.usage_day t
     on t.customer_id = w.customer_id
    and t.day >= w.day_from
    and t.day < w.day_to
+   and t.interval_minutes < 1440
   cross join lateral (select t.day::timestamp at time zone z.storage_tz as day_start) s
-  cross join lateral unnest(t.offset_ms, t.kwh, t.estimated) as u (offset_ms, kwh, estimated)
-),
-hourly as (
-  -- sub-daily readings per customer × day × interval × local hour
-  select customer_id, day, interval_minutes, extract(hour from local_start)::integer as hour,
-         sum(kwh) as kwh,
-         -- demand of a reading in kW = kWh × 60 ÷ interval minutes
-         max(kwh * 60.0 / interval_minutes) as max_kw,
-         count(*) as readings,
-         count(*) filter (where estimated) as estimated
-  from r
-  where interval_minutes < 1440
-  group by 1, 2, 3, 4
-),
-sub as (
-  select customer_id, day, interval_minutes,
-    sum(kwh) as kwh,
-    coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'peak'), 0) as kwh_peak,
-    coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'shoulder'), 0) as kwh_shoulder,
-    coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'valley'), 0) as kwh_valley,
-    sum(readings)::integer as readings,
-    sum(estimated)::integer as estimated,
-    max(max_kw) as max_kw,
-    array[
-      coalesce(sum(kwh) filter (where hour = 0), 0),
-      coalesce(sum(kwh) filter (where hour = 1), 0),
-      coalesce(sum(kwh) filter (where hour = 2), 0),
-      coalesce(sum(kwh) filter (where hour = 3), 0),
-      coalesce(sum(kwh) filter (where hour = 4), 0),
-      coalesce(sum(kwh) filter (where hour = 5), 0),
-      coalesce(sum(kwh) filter (where hour = 6), 0),
-      coalesce(sum(kwh) filter (where hour = 7), 0),
-      coalesce(sum(kwh) filter (where hour = 8), 0),
-      coalesce(sum(kwh) filter (where hour = 9), 0),
-      coalesce(sum(kwh) filter (where hour = 10), 0),
-      coalesce(sum(kwh) filter (where hour = 11), 0),
-      coalesce(sum(kwh) filter (where hour = 12), 0),
-      coalesce(sum(kwh) filter (where hour = 13), 0),
-      coalesce(sum(kwh) filter (where hour = 14), 0),
-      coalesce(sum(kwh) filter (where hour = 15), 0),
-      coalesce(sum(kwh) filter (where hour = 16), 0),
-      coalesce(sum(kwh) filter (where hour = 17), 0),
-      coalesce(sum(kwh) filter (where hour = 18), 0),
-      coalesce(sum(kwh) filter (where hour = 19), 0),
-      coalesce(sum(kwh) filter (where hour = 20), 0),
-      coalesce(sum(kwh) filter (where hour = 21), 0),
-      coalesce(sum(kwh) filter (where hour = 22), 0),
-      coalesce(sum(kwh) filter (where hour = 23), 0)
-    ]::double precision[] as kwh_by_hour,
-    -- peak-valley difference rate 峰谷差率 = (Pmax − Pmin) ÷ Pmax over the day's hourly load
-    (max(kwh) - min(kwh)) / nullif(max(kwh), 0) as peak_valley_rate
-  from hourly
-  group by 1, 2, 3
+  cross join lateral (
+    select
+      sum(kwh) as kwh,
+      coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'peak'), 0) as kwh_peak,
+      coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'shoulder'), 0) as kwh_shoulder,
+      coalesce(sum(kwh) filter (where rollup.tou_period(hour) = 'valley'), 0) as kwh_valley,
+      sum(readings)::integer as readings,
+      sum(estimated)::integer as estimated,
+      max(max_kw) as max_kw,
+      array[
+        coalesce(sum(kwh) filter (where hour = 0), 0),
+        coalesce(sum(kwh) filter (where hour = 1), 0),
+        coalesce(sum(kwh) filter (where hour = 2), 0),
+        coalesce(sum(kwh) filter (where hour = 3), 0),
+        coalesce(sum(kwh) filter (where hour = 4), 0),
+        coalesce(sum(kwh) filter (where hour = 5), 0),
+        coalesce(sum(kwh) filter (where hour = 6), 0),
+        coalesce(sum(kwh) filter (where hour = 7), 0),
+        coalesce(sum(kwh) filter (where hour = 8), 0),
+        coalesce(sum(kwh) filter (where hour = 9), 0),
+        coalesce(sum(kwh) filter (where hour = 10), 0),
+        coalesce(sum(kwh) filter (where hour = 11), 0),
+        coalesce(sum(kwh) filter (where hour = 12), 0),
+        coalesce(sum(kwh) filter (where hour = 13), 0),
+        coalesce(sum(kwh) filter (where hour = 14), 0),
+        coalesce(sum(kwh) filter (where hour = 15), 0),
+        coalesce(sum(kwh) filter (where hour = 16), 0),
+        coalesce(sum(kwh) filter (where hour = 17), 0),
+        coalesce(sum(kwh) filter (where hour = 18), 0),
+        coalesce(sum(kwh) filter (where hour = 19), 0),
+        coalesce(sum(kwh) filter (where hour = 20), 0),
+        coalesce(sum(kwh) filter (where hour = 21), 0),
+        coalesce(sum(kwh) filter (where hour = 22), 0),
+        coalesce(sum(kwh) filter (where hour = 23), 0)
+      ]::double precision[] as kwh_by_hour,
+      -- peak-valley difference rate 峰谷差率 = (Pmax − Pmin) ÷ Pmax over the day's hourly load
+      (max(kwh) - min(kwh)) / nullif(max(kwh), 0) as peak_valley_rate
+    from (
+      -- the row's readings per local hour
+      select extract(hour from (s.day_start + u.offset_ms * interval '1 millisecond') at time zone z.tz)::integer as hour,
+             sum(u.kwh) as kwh,
+             -- demand of a reading in kW = kWh × 60 ÷ interval minutes
+             max(u.kwh * 60.0 / t.interval_minutes) as max_kw,
+             count(*) as readings,
+             count(*) filter (where u.estimated) as estimated
+      from unnest(t.offset_ms, t.kwh, t.estimated) as u (offset_ms, kwh, estimated)
+      group by 1
+    ) hourly
+  ) h
 ),
 finest as (
   -- one sub-daily interval per day: the finest present
   select distinct on (customer_id, day) * from sub order by customer_id, day, interval_minutes
 ),
 daily as (
-  select customer_id, day, sum(kwh) as kwh, count(*)::integer as readings,
-         (count(*) filter (where estimated))::integer as estimated
-  from r
-  where interval_minutes = 1440
-  group by 1, 2
+  -- daily (1440) rows: one per customer-day by the key; no hour to compute
+  select t.customer_id, t.day, x.kwh, x.readings, x.estimated
+  from work_usage_range w
+  join core.usage_day t
+    on t.customer_id = w.customer_id
+   and t.day >= w.day_from
+   and t.day < w.day_to
+   and t.interval_minutes = 1440
+  cross join lateral (
+    select sum(u.kwh) as kwh, count(*)::integer as readings, (count(*) filter (where u.estimated))::integer as estimated
+    from unnest(t.kwh, t.estimated) as u (kwh, estimated)
+  ) x
 )
 select coalesce(f.customer_id, d.customer_id), coalesce(f.day, d.day),
        coalesce(f.kwh, d.kwh), f.kwh_peak, f.kwh_shoulder, f.kwh_valley,
