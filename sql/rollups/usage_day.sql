@@ -22,7 +22,13 @@ sub as (
    and t.day >= w.day_from
    and t.day < w.day_to
    and t.interval_minutes < 1440
-  cross join lateral (select t.day::timestamp at time zone z.storage_tz as day_start) s
+  cross join lateral (
+    select t.day::timestamp at time zone z.storage_tz as day_start,
+           -- a 24-hour day in the zone the hours are read in: hour = offset ÷ 1 h, no
+           -- time zone conversion per reading (measured ~1 µs each); DST days convert
+           z.tz = z.storage_tz and (t.day + 1)::timestamp at time zone z.storage_tz
+                                  - t.day::timestamp at time zone z.storage_tz = interval '24 hours' as plain_day
+  ) s
   cross join lateral (
     select
       sum(kwh) as kwh,
@@ -62,7 +68,8 @@ sub as (
       (max(kwh) - min(kwh)) / nullif(max(kwh), 0) as peak_valley_rate
     from (
       -- the row's readings per local hour
-      select extract(hour from (s.day_start + u.offset_ms * interval '1 millisecond') at time zone z.tz)::integer as hour,
+      select case when s.plain_day then u.offset_ms / 3600000
+                  else extract(hour from (s.day_start + u.offset_ms * interval '1 millisecond') at time zone z.tz)::integer end as hour,
              sum(u.kwh) as kwh,
              -- demand of a reading in kW = kWh × 60 ÷ interval minutes
              max(u.kwh * 60.0 / t.interval_minutes) as max_kw,
@@ -78,18 +85,18 @@ finest as (
   select distinct on (customer_id, day) * from sub order by customer_id, day, interval_minutes
 ),
 daily as (
-  -- daily (1440) rows: one per customer-day by the key; no hour to compute
-  select t.customer_id, t.day, x.kwh, x.readings, x.estimated
+  -- daily (1440) rows: one per customer-day by the key; no hour to compute, and
+  -- a single reading (the usual case) needs no unnest
+  select t.customer_id, t.day,
+         case when cardinality(t.kwh) = 1 then t.kwh[1] else (select sum(k) from unnest(t.kwh) k) end as kwh,
+         cardinality(t.kwh) as readings,
+         case when t.estimated is null then 0 else (select count(*) from unnest(t.estimated) e where e)::integer end as estimated
   from work_usage_range w
   join core.usage_day t
     on t.customer_id = w.customer_id
    and t.day >= w.day_from
    and t.day < w.day_to
    and t.interval_minutes = 1440
-  cross join lateral (
-    select sum(u.kwh) as kwh, count(*)::integer as readings, (count(*) filter (where u.estimated))::integer as estimated
-    from unnest(t.kwh, t.estimated) as u (kwh, estimated)
-  ) x
 )
 select coalesce(f.customer_id, d.customer_id), coalesce(f.day, d.day),
        coalesce(f.kwh, d.kwh), f.kwh_peak, f.kwh_shoulder, f.kwh_valley,
