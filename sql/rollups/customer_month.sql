@@ -68,6 +68,8 @@ usage as (
          sum(u.days) over w12 as days_12m
   from attrs t
   left join rollup.usage_month u on u.customer_id = t.customer_id and u.month = t.month
+    -- redundant with the join, but lets the planner skip the months before the window
+    and u.month >= (select month from work_snapshot_from) - interval '11 months'
   window w12 as (partition by t.customer_id order by t.month range between interval '11 months' preceding and current row)
 ),
 sized as (
@@ -108,5 +110,7 @@ select g.customer_id, g.month, segment, customer_class, region, tariff, contract
        b.billed_kwh, b.billed_amount::double precision, r.receivable, r.arrears
 from segmented g
 left join rollup.bill_month b on b.customer_id = g.customer_id and b.month = g.month
+  and b.month >= (select month from work_snapshot_from)
 left join rollup.receivable_month r on r.customer_id = g.customer_id and r.month = g.month
+  and r.month >= (select month from work_snapshot_from)
 where g.month >= (select month from work_snapshot_from);

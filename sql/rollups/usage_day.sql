@@ -17,11 +17,17 @@ sub as (
   select t.customer_id, t.day, t.interval_minutes, h.*
   from z
   cross join work_usage_range w
-  join core.usage_day t
-    on t.customer_id = w.customer_id
-   and t.day >= w.day_from
-   and t.day < w.day_to
-   and t.interval_minutes < 1440
+  -- one primary-key range scan per pending range (OFFSET 0 keeps the planner from
+  -- turning this into a join over every stored row: measured 139 s instead of
+  -- seconds for one night at 100k customers × 24 months)
+  cross join lateral (
+    select * from core.usage_day t
+    where t.customer_id = w.customer_id and t.day >= w.day_from and t.day < w.day_to and t.interval_minutes < 1440
+      -- one sub-daily interval per day: the finest present
+      and not exists (select 1 from core.usage_day finer
+                      where finer.customer_id = t.customer_id and finer.day = t.day and finer.interval_minutes < t.interval_minutes)
+    offset 0
+  ) t
   cross join lateral (
     select t.day::timestamp at time zone z.storage_tz as day_start,
            -- a 24-hour day in the zone the hours are read in: hour = offset ÷ 1 h, no
@@ -80,10 +86,6 @@ sub as (
     ) hourly
   ) h
 ),
-finest as (
-  -- one sub-daily interval per day: the finest present
-  select distinct on (customer_id, day) * from sub order by customer_id, day, interval_minutes
-),
 daily as (
   -- daily (1440) rows: one per customer-day by the key; no hour to compute, and
   -- a single reading (the usual case) needs no unnest
@@ -92,15 +94,18 @@ daily as (
          cardinality(t.kwh) as readings,
          case when t.estimated is null then 0 else (select count(*) from unnest(t.estimated) e where e)::integer end as estimated
   from work_usage_range w
-  join core.usage_day t
-    on t.customer_id = w.customer_id
-   and t.day >= w.day_from
-   and t.day < w.day_to
-   and t.interval_minutes = 1440
+  cross join lateral (
+    select * from core.usage_day t
+    where t.customer_id = w.customer_id and t.day >= w.day_from and t.day < w.day_to and t.interval_minutes = 1440
+      -- a day with interval readings uses those (a curve and a daily read of the same day are not added up)
+      and not exists (select 1 from core.usage_day sub
+                      where sub.customer_id = t.customer_id and sub.day = t.day and sub.interval_minutes < 1440)
+    offset 0
+  ) t
 )
-select coalesce(f.customer_id, d.customer_id), coalesce(f.day, d.day),
-       coalesce(f.kwh, d.kwh), f.kwh_peak, f.kwh_shoulder, f.kwh_valley,
-       coalesce(f.interval_minutes, 1440), coalesce(f.readings, d.readings), coalesce(f.estimated, d.estimated),
-       f.max_kw, f.kwh_by_hour, f.peak_valley_rate
-from finest f
-full join daily d on d.customer_id = f.customer_id and d.day = f.day;
+select customer_id, day, kwh, kwh_peak, kwh_shoulder, kwh_valley, interval_minutes, readings, estimated,
+       max_kw, kwh_by_hour, peak_valley_rate
+from sub
+union all
+select customer_id, day, kwh, null, null, null, 1440, readings, estimated, null, null, null
+from daily;
