@@ -19,6 +19,8 @@ import { extractTypes, Int8OutOfRange, makeEncoder, schemaOf, toRecordBatch, typ
 export interface WriteArrowOptions {
   /** Rows per FETCH and per record batch (default 50,000). */
   batchRows?: number;
+  /** Sees each fetched batch (column names, rows as arrays) before it is encoded; may throw to abort. */
+  onBatch?: (columns: readonly string[], rows: readonly unknown[][]) => void;
 }
 
 export interface WriteArrowResult {
@@ -51,7 +53,7 @@ export async function writeQueryToArrowFile(
   const int8AsFloat = new Set<string>();
   for (;;) {
     try {
-      return await writeOnce(client, sql, file, batchRows, int8AsFloat);
+      return await writeOnce(client, sql, file, batchRows, int8AsFloat, options.onBatch);
     } catch (err) {
       if (!(err instanceof Int8OutOfRange) || int8AsFloat.has(err.column)) throw err;
       int8AsFloat.add(err.column); // rare: start again with that column as Float64
@@ -65,6 +67,7 @@ async function writeOnce(
   file: string,
   batchRows: number,
   int8AsFloat: ReadonlySet<string>,
+  onBatch: WriteArrowOptions['onBatch'],
 ): Promise<WriteArrowResult> {
   const cursor = `gridlens_extract_${++cursorSeq}`;
   await client.query(`declare ${cursor} no scroll cursor for ${sql}`);
@@ -105,6 +108,7 @@ async function writeOnce(
         encoders = result.fields.map((f) => makeEncoder(f, int8AsFloat.has(f.name)));
         schema = schemaOf(encoders);
       }
+      onBatch?.(result.fields.map((f) => f.name), result.rows);
       if (result.rows.length > 0 || rows === 0) {
         writer.write(toRecordBatch(schema!, encoders, result.rows));
         rows += result.rows.length;

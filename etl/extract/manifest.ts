@@ -57,6 +57,12 @@ export interface Manifest {
   data_as_of: string;
   arrow: { ipc: 'stream'; compression: null };
   files: ManifestFile[];
+  /**
+   * The Overview's KPI cards, precomputed so the dashboard paints before
+   * DuckDB-WASM is ready (etl/extract/summary.ts). Absent in manifests written
+   * before it existed, and when the version has no kpi_month or no complete month.
+   */
+  summary?: ManifestSummary;
   suppression: {
     /** Cells with fewer customers than k are suppressed. */
     k: number;
@@ -68,6 +74,25 @@ export interface Manifest {
     rule: string;
     marts: Record<string, MartSuppression>;
   };
+}
+
+/**
+ * Figures of the latest complete month from one mart (kpi_month), with the same
+ * small-cell suppression as its extract (a suppressed month's figures are null).
+ */
+export interface ManifestSummary {
+  /** Mart the figures come from. */
+  mart: string;
+  /** 'YYYY-MM-01': the latest month whose last day is on or before data_as_of. */
+  month: string;
+  /** 'YYYY-MM-01': the month before, or null when the data does not reach back to it. */
+  previous_month: string | null;
+  /** Every measure of the mart for `month`, by column name. */
+  values: Record<string, number | null>;
+  /** The same measures for previous_month (null when it is null). */
+  previous: Record<string, number | null> | null;
+  /** Up to 13 months ending with `month`, oldest first; values[name][i] belongs to months[i]. */
+  series: { months: string[]; values: Record<string, (number | null)[]> };
 }
 
 export interface WrittenExtract {
@@ -94,6 +119,7 @@ export function buildManifest(o: {
   dataAsOf: string;
   k: number;
   extracts: WrittenExtract[];
+  summary?: ManifestSummary | null;
 }): Manifest {
   const marts: Record<string, MartSuppression> = {};
   for (const e of o.extracts) {
@@ -122,6 +148,7 @@ export function buildManifest(o: {
       grain: [...e.spec.grain],
       schema: e.columns.map((c) => ({ name: c.name, type: c.type, role: columnRole(e.spec, c) })),
     })),
+    ...(o.summary ? { summary: o.summary } : {}),
     suppression: {
       k: o.k,
       dominance_limit: DOMINANCE_LIMIT,

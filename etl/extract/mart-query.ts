@@ -156,16 +156,3 @@ function isNumeric(oid: number): boolean {
   return t === 'int32' || t === 'float64';
 }
 
-/**
- * The per-customer mart must carry keys from core.customer_pseudonym, not
- * core.customer.customer_key (an identity) or anything else. Returns the number
- * of rows whose customer_key is not a pseudonym.
- */
-export async function countForeignCustomerKeys(client: pg.ClientBase, mart: string): Promise<number> {
-  const { rows } = await client.query<{ n: string }>(
-    `select count(*)::text as n from mart.${quoteIdent(mart)} m
-      where m.customer_key is null
-         or not exists (select 1 from core.customer_pseudonym p where p.customer_key = m.customer_key)`,
-  );
-  return Number(rows[0]!.n);
-}
