@@ -1,7 +1,9 @@
 // `npm start`: the product on demo data, from a fresh clone, with no database
 // installed: the database (embedded unless DATABASE_URL is set), the warehouse
-// schema, a demo utility in the inbox when the inbox is empty, and an ETL run
-// that publishes the extracts. The dashboard server joins this command when it lands.
+// schema, a demo utility in the inbox when the inbox is empty, an ETL run that
+// publishes the extracts, the dashboard build (skipped when up to date), and
+// one HTTP server (etl/serve/) for the build and the extracts, with the
+// nightly schedule running in the same process until Ctrl-C / SIGTERM.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,14 +14,21 @@ import { formatYearMonth, lastCompleteMonth } from './generate/calendar.ts';
 import { DEFAULT_INTERVALS, generateUtility } from './generate/generator.ts';
 import { log } from './log.ts';
 import { progress, stepProgress } from './progress.ts';
+import { currentVersion } from './extract/versions.ts';
 import { runEtl } from './run/run-etl.ts';
+import { buildDashboard, DIST_DIR } from './serve/build-dashboard.ts';
+import { precompressVersion, startNightly } from './serve/nightly.ts';
+import { loadServeConfig } from './serve/serve-config.ts';
+import { startServer } from './serve/server.ts';
 
 const DEMO = { customers: 2000, months: 24, seed: 1 };
 
 async function main(): Promise<number> {
   const config = loadConfig();
+  const serveConfig = loadServeConfig();
   const inbox = resolve(config.inbox);
-  const handle = await openDatabase(config, { max: 2 });
+  // Held for the life of the process: the nightly runs use it, and it keeps an embedded server up.
+  const handle = await openDatabase(config, { max: 4 });
   try {
     const migrated = await migrate(handle.pool);
     log.info('schema_ready', { database: redactUrl(handle.url), embedded: handle.embedded, applied: migrated.applied.length });
@@ -43,19 +52,47 @@ async function main(): Promise<number> {
     bars.finish();
     if (summary.status === 'failed') {
       process.stderr.write(`gridlens: the ETL run failed: ${summary.error}\n`);
-      return 1;
+      // The last good extracts keep serving; with none there is nothing to show.
+      if ((await currentVersion(config.extracts).catch(() => null)) === null) return 1;
+      process.stderr.write(`gridlens: serving the last good extracts in ${config.extracts}/current; see \`npm run etl -- status\`.\n`);
     }
     const rows = summary.files.reduce((a, f) => ({ read: a.read + f.read, rejected: a.rejected + f.rejected }), { read: 0, rejected: 0 });
+
+    const build = await buildDashboard({ logger: log });
+    const server = await startServer({ host: serveConfig.host, port: serveConfig.port, distDir: DIST_DIR, extractsDir: config.extracts, logger: log });
+    const nightly = startNightly({ pool: handle.pool, config, inbox, logger: log });
+    // In the background: until the variants exist the server sends the extracts uncompressed.
+    const compressing = precompressVersion(config.extracts, summary, log);
     process.stdout.write(
       [
         '',
         `Gridlens: warehouse on ${redactUrl(handle.url)}${handle.embedded ? ' (embedded PostgreSQL under ' + config.home + ')' : ''}.`,
         `ETL run ${summary.run_id ?? '(skipped: another run in progress)'}: ${summary.status}, ${rows.read} rows read from ${inbox}, ${rows.rejected} rejected;`,
         `extracts ${summary.extract_version ?? '(unchanged)'} in ${config.extracts}/current (data as of ${summary.data_as_of ?? 'n/a'}).`,
-        'See runs with `npm run etl -- status`. Not yet built: the dashboard server (it will join `npm start`).',
+        build.skipped === 'no_dashboard' ? 'The dashboard has no sources yet (dashboard/index.html): only the extracts are served.' : `Dashboard build: ${build.built ? 'built' : 'up to date'} (${DIST_DIR}).`,
+        `Dashboard: ${server.url}  (nightly ETL at "${config.schedule}" ${config.tz}, next ${nightly.nextRun()?.toISOString() ?? 'n/a'}; Ctrl-C stops)`,
         '',
       ].join('\n'),
     );
+
+    await new Promise<void>((resolveStop) => {
+      let stopping = false;
+      // `on`, not `once`: while a listener remains, the embedded server's own
+      // signal hook stops PostgreSQL without re-raising the signal, so we finish
+      // the shutdown below. A second Ctrl-C does not wait.
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) process.exit(130);
+        stopping = true;
+        log.info('server_stopping', { signal });
+        resolveStop();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await server.close();
+    await nightly.stop();
+    await compressing;
+    log.info('server_stopped', {});
     return 0;
   } finally {
     await handle.close();

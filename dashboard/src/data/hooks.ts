@@ -1,0 +1,59 @@
+// React hooks over the page's data source.
+//
+// useQuery: a generation counter per hook; only the newest query's result or
+// error is ever stored, and a superseded query that is still waiting for its
+// extracts never reaches DuckDB (its AbortSignal fires). While a new query
+// runs, the previous rows stay visible with loading = true (no flash of empty
+// charts on every filter change).
+
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { BuiltQuery, DataStatus, QueryState } from './api.ts';
+import { dataSource, runQuery } from './client.ts';
+
+/** Identity of a query for re-running: its SQL and its parameters. */
+export function queryKey(query: BuiltQuery | null): string | null {
+  return query ? `${query.sql}\u0000${JSON.stringify(query.params)}` : null;
+}
+
+export function useQuery<T = Record<string, unknown>>(query: BuiltQuery | null): QueryState<T> {
+  const key = queryKey(query);
+  const [state, setState] = useState<QueryState<T>>({ rows: null, loading: query !== null, error: null });
+  const generation = useRef(0);
+  const latest = useRef(query);
+  latest.current = query;
+
+  useEffect(() => {
+    const mine = ++generation.current;
+    const q = latest.current;
+    if (!q) {
+      setState({ rows: null, loading: false, error: null });
+      return;
+    }
+    const abort = new AbortController();
+    setState((s) => (s.loading && s.error === null ? s : { rows: s.rows, loading: true, error: null }));
+    runQuery<T>(q, { signal: abort.signal }).then(
+      (rows) => {
+        if (generation.current === mine) setState({ rows, loading: false, error: null });
+      },
+      (err: unknown) => {
+        if (generation.current !== mine || abort.signal.aborted) return;
+        setState({ rows: null, loading: false, error: err instanceof Error ? err : new Error(String(err)) });
+      },
+    );
+    return () => abort.abort();
+  }, [key]);
+
+  return state;
+}
+
+/**
+ * The manifest (with its `summary`, for painting the Overview before DuckDB
+ * is ready), whether DuckDB is ready, and the first error. Starts the data
+ * source: the manifest fetch and the DuckDB worker begin at once.
+ */
+export function useDataStatus(): DataStatus {
+  const source = dataSource();
+  useEffect(() => source.start(), [source]);
+  const s = useSyncExternalStore(source.subscribe, source.status, source.status);
+  return s;
+}

@@ -1,0 +1,129 @@
+// The data layer's core, without React and without knowing where DuckDB runs:
+// the manifest, lazy loading of the extracts a query reads (each fetched and
+// inserted once, even when several queries ask at the same time), and running
+// a query once its extracts are in. The status (manifest, engine ready, error)
+// is observable for the hooks. Each step leaves a User Timing mark
+// (gridlens:data:manifest, gridlens:data:duckdb-ready, gridlens:data:loaded:<mart>).
+
+import type { BuiltQuery, Manifest, ManifestSummary } from './api.ts';
+import type { Engine, Row } from './engine.ts';
+import { ExtractError, type ExtractFetcher } from './extract-fetch.ts';
+import { quoteIdent } from './sql.ts';
+
+export interface SourceStatus {
+  manifest: Manifest | null;
+  summary: ManifestSummary | null;
+  ready: boolean;
+  error: Error | null;
+  /** Mart names loaded into DuckDB so far. */
+  loaded: readonly string[];
+}
+
+export interface DataSource {
+  /** Starts the manifest fetch and the engine (idempotent); queries start them too. */
+  start(): void;
+  manifest(): Promise<Manifest>;
+  /** Fetches and inserts the named extracts not loaded yet. */
+  load(names: readonly string[]): Promise<void>;
+  /** Runs `query` after loading its extracts; rejects with an AbortError when `signal` aborts before it runs. */
+  run<T = Row>(query: BuiltQuery, options?: { signal?: AbortSignal }): Promise<T[]>;
+  status(): SourceStatus;
+  subscribe(listener: () => void): () => void;
+}
+
+/** User Timing marks of the data layer's steps (benchmarks read them next to gridlens:first-paint/interactive). */
+function mark(name: string): void {
+  globalThis.performance?.mark?.(name);
+}
+
+export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: ExtractFetcher }): DataSource {
+  let manifestPromise: Promise<Manifest> | null = null;
+  let enginePromise: Promise<Engine> | null = null;
+  const loading = new Map<string, Promise<void>>();
+  let status: SourceStatus = { manifest: null, summary: null, ready: false, error: null, loaded: [] };
+  const listeners = new Set<() => void>();
+
+  // A new object on every change: React's useSyncExternalStore compares snapshots by identity.
+  const update = (patch: Partial<SourceStatus>) => {
+    status = { ...status, ...patch };
+    for (const l of listeners) l();
+  };
+
+  const manifest = (): Promise<Manifest> => {
+    manifestPromise ??= o.fetcher.manifest().then(
+      (m) => {
+        mark('gridlens:data:manifest');
+        update({ manifest: m, summary: m.summary ?? null });
+        return m;
+      },
+      (err: unknown) => {
+        manifestPromise = null; // a later query tries again
+        update({ error: asError(err) });
+        throw err;
+      },
+    );
+    return manifestPromise;
+  };
+
+  const engine = (): Promise<Engine> => {
+    enginePromise ??= o.engine().then(
+      (e) => {
+        mark('gridlens:data:duckdb-ready');
+        update({ ready: true });
+        return e;
+      },
+      (err: unknown) => {
+        update({ error: asError(err) });
+        throw err;
+      },
+    );
+    return enginePromise;
+  };
+
+  const loadOne = (name: string): Promise<void> => {
+    let p = loading.get(name);
+    if (p) return p;
+    p = (async () => {
+      const m = await manifest();
+      const file = m.files.find((f) => f.name === name);
+      if (!file) throw new ExtractError(`extract "${name}" is not in extracts version ${m.version} (it has ${m.files.map((f) => f.name).join(', ')}).`);
+      // Fetch while the engine starts: both are slow, neither needs the other.
+      const [bytes, e] = await Promise.all([o.fetcher.file(m, file), engine()]);
+      await e.insertIPC(name, bytes);
+      const [{ n }] = (await e.query(`select count(*)::INTEGER as n from ${quoteIdent(name)}`, [])) as [{ n: number }];
+      if (n !== file.rows) throw new ExtractError(`extract "${name}": ${n} rows loaded, the manifest says ${file.rows} — reload the page.`);
+      mark(`gridlens:data:loaded:${name}`);
+      update({ loaded: [...status.loaded, name] });
+    })();
+    p.catch(() => loading.delete(name));
+    loading.set(name, p);
+    return p;
+  };
+
+  return {
+    start() {
+      manifest().catch(() => undefined);
+      engine().catch(() => undefined);
+    },
+    manifest,
+    async load(names) {
+      await Promise.all(names.map(loadOne));
+    },
+    async run<T = Row>(query: BuiltQuery, options: { signal?: AbortSignal } = {}): Promise<T[]> {
+      await Promise.all(query.extracts.map(loadOne));
+      // Superseded while its extracts loaded: do not queue work in DuckDB for a result nobody reads.
+      options.signal?.throwIfAborted();
+      const e = await engine();
+      return (await e.query(query.sql, query.params)) as T[];
+    },
+    status: () => status,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,260 @@
+// The Overview's query builders end to end: a generated utility goes through
+// the real ETL (CLI) into a scratch database and published extracts; the
+// dashboard server (etl/serve) serves them; the data layer (manifest, lazy
+// fetch, IPC insert, prepared statements) runs each builder in DuckDB-WASM
+// (Node blocking bundle); every figure must equal the one PostgreSQL computes
+// from the marts — the extract's own suppressed rows where the builder reads
+// segment_month.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Filters, Manifest } from '../../../dashboard/src/data/api.ts';
+import { runQuery, setDataSource } from '../../../dashboard/src/data/client.ts';
+import { httpExtractFetcher } from '../../../dashboard/src/data/extract-fetch.ts';
+import { cardsFromSummary, KPIS, kpiCards, kpiSeries, SEGMENT_KPIS, seriesFromSummary, whatMoved, type KpiCard, type KpiSeriesRow, type MovedRow } from '../../../dashboard/src/data/queries/kpi.ts';
+import { createDataSource, type DataSource } from '../../../dashboard/src/data/source.ts';
+import { addMonths, defaultFilters } from '../../../dashboard/src/data/sql.ts';
+import { describeMart, planExtract } from '../../../etl/extract/mart-query.ts';
+import { startServer, type RunningServer } from '../../../etl/serve/server.ts';
+import { MARTS } from '../../../etl/transform/mart-catalog.ts';
+import { generatedInbox } from '../../helpers/generated.ts';
+import { etl, pipelineDatabase, type Pipeline } from '../../etl/run/pipeline-helpers.ts';
+import { startNodeEngine } from './node-engine.ts';
+
+// Small K so that segment_month keeps unsuppressed cells at test scale (the suppression itself is tested in test/etl/extract).
+const K = 3;
+let p: Pipeline;
+let server: RunningServer;
+let dist: string;
+let source: DataSource;
+let engine: Awaited<ReturnType<typeof startNodeEngine>>;
+let manifest: Manifest;
+let base: Filters;
+let segmentSql: string;
+
+beforeAll(async () => {
+  const inbox = generatedInbox({ customers: 400, months: 14, seed: 31, end: '2026-10' });
+  p = await pipelineDatabase('dashkpi');
+  const r = await etl(p, ['run', '--inbox', inbox, '--json'], { GRIDLENS_SUPPRESSION_K: String(K) });
+  expect(r.code, r.stderr).toBe(0);
+  dist = await fs.mkdtemp(path.join(os.tmpdir(), 'gridlens-dist-'));
+  server = await startServer({ host: '127.0.0.1', port: 0, distDir: dist, extractsDir: p.extracts });
+  source = createDataSource({
+    engine: async () => (engine = await startNodeEngine()),
+    fetcher: httpExtractFetcher(new URL('extracts/', server.url)),
+  });
+  setDataSource(source);
+  manifest = await source.manifest();
+  base = defaultFilters(manifest.data_as_of);
+  const client = await p.pool.connect();
+  try {
+    const spec = MARTS.find((m) => m.name === 'segment_month')!;
+    segmentSql = planExtract(spec, await describeMart(client, 'segment_month'), K).sql;
+  } finally {
+    client.release();
+  }
+}, 600_000);
+
+afterAll(async () => {
+  await server?.close();
+  await p?.close();
+  if (dist) await fs.rm(dist, { recursive: true, force: true });
+});
+
+/** Equal up to float noise (a weighted mean of one month is x·n/n). */
+function expectSame(actual: number | null | undefined, expected: number | null | undefined, label: string): void {
+  if (expected === null || expected === undefined) {
+    expect(actual ?? null, label).toBeNull();
+    return;
+  }
+  expect(actual, label).not.toBeNull();
+  expect(Math.abs(actual! - expected), `${label}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+}
+
+async function pgRows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await p.pool.query(sql, params)).rows as T[];
+}
+
+/** kpi_month rows from PostgreSQL, every KPI as float8, keyed by month. */
+async function pgKpiMonths(): Promise<Map<string, Record<string, number | null>>> {
+  const rows = await pgRows<Record<string, number | null> & { month: string }>(
+    `select month::text as month, ${KPIS.map((k) => `${k}::float8 as ${k}`).join(', ')} from mart.kpi_month order by month`,
+  );
+  return new Map(rows.map((r) => [r.month, r]));
+}
+
+describe('data layer: loading', () => {
+  it('fetches nothing before a query needs it, then only the extracts the query reads', async () => {
+    expect(source.status().loaded).toEqual([]);
+    await runQuery(kpiCards(base));
+    expect(source.status().loaded).toEqual(['kpi_month']);
+    expect(source.status().ready).toBe(true);
+    expect(source.status().manifest?.version).toBe(manifest.version);
+  });
+
+  it('binds filter values through prepared statements, never in the SQL text', async () => {
+    const q = kpiCards({ ...base, segment: ["residential' or 1=1 --"] });
+    expect(q.sql).not.toContain('residential');
+    expect(q.params).toContain("residential' or 1=1 --");
+    const before = engine.statementsPrepared();
+    const rows = await runQuery<KpiCard>(q);
+    expect(engine.statementsPrepared()).toBe(before + 1);
+    // No such segment: nothing is selected.
+    expect(rows.find((r) => r.kpi === 'kwh')?.value ?? null).toBeNull();
+  });
+
+  it('does not run a query that was superseded while it waited', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    await expect(runQuery(kpiSeries(base), { signal: abort.signal })).rejects.toThrow(/abort/i);
+  });
+
+  it('loads an extract once for queries racing for it, and never runs one superseded meanwhile', async () => {
+    let fresh!: Awaited<ReturnType<typeof startNodeEngine>>;
+    const other = createDataSource({
+      engine: async () => (fresh = await startNodeEngine()),
+      fetcher: httpExtractFetcher(new URL('extracts/', server.url)),
+    });
+    const older = new AbortController();
+    const superseded = other.run(kpiCards({ ...base, segment: ['residential'] }), { signal: older.signal });
+    older.abort();
+    const newer = other.run<KpiCard>(kpiCards({ ...base, segment: ['residential', 'sme'] }));
+    await expect(superseded).rejects.toThrow(/abort/i);
+    expect((await newer).map((c) => c.kpi)).toEqual([...SEGMENT_KPIS]);
+    expect(fresh.statementsPrepared()).toBe(1);
+    expect(other.status().loaded).toEqual(['segment_month']);
+  });
+});
+
+describe('KPI builders equal the PostgreSQL marts', () => {
+  it('kpiCards, default period (latest complete month vs the month before) = mart.kpi_month, and = the manifest summary', async () => {
+    expect(base.from).toBe('2026-10-01');
+    const months = await pgKpiMonths();
+    const now = months.get(base.from)!;
+    const before = months.get(addMonths(base.from, -1))!;
+    const cards = await runQuery<KpiCard>(kpiCards(base));
+    expect(cards.map((c) => c.kpi)).toEqual([...KPIS]);
+    for (const c of cards) {
+      expectSame(c.value, now[c.kpi], `${c.kpi} value`);
+      expectSame(c.comparison, before[c.kpi], `${c.kpi} comparison`);
+    }
+    expect(now.kwh).toBeGreaterThan(0);
+
+    const summary = manifest.summary!;
+    expect(summary.month).toBe(base.from);
+    const fromSummary = cardsFromSummary(summary);
+    expect(fromSummary.map((c) => c.kpi)).toEqual([...KPIS]);
+    for (const c of fromSummary) {
+      const q = cards.find((x) => x.kpi === c.kpi)!;
+      expectSame(c.value, q.value, `summary ${c.kpi}`);
+      expectSame(c.comparison, q.comparison, `summary ${c.kpi} comparison`);
+    }
+  });
+
+  it('kpiCards over three months against the same months a year earlier = the period formulas over mart.kpi_month', async () => {
+    const filters: Filters = { ...base, from: '2026-07-01', to: '2026-09-01', compare: 'year' };
+    const cards = await runQuery<KpiCard>(kpiCards(filters));
+    const expected = await pgRows<Record<string, number | null> & { which: string }>(
+      `with p(which, f, t) as (values ('value', date '2026-07-01', date '2026-09-01'), ('comparison', date '2025-07-01', date '2025-09-01'))
+       select p.which,
+         (array_agg(k.active_customers order by k.month desc))[1]::float8 as active_customers,
+         sum(k.new_customers)::float8 as new_customers, sum(k.closed_customers)::float8 as closed_customers,
+         sum(k.kwh) as kwh, sum(k.billed_kwh) as billed_kwh, sum(k.revenue) as revenue,
+         sum(k.revenue) / nullif(sum(k.billed_kwh), 0) as avg_price,
+         (array_agg(k.receivable_amount order by k.month desc))[1] as receivable_amount,
+         (array_agg(k.arrears_amount order by k.month desc))[1] as arrears_amount,
+         (array_agg(k.arrears_amount order by k.month desc))[1] / nullif(avg(k.revenue), 0) as arrears_rate,
+         (array_agg(k.receivable_amount order by k.month desc))[1] / nullif(sum(k.revenue), 0)
+           * sum(extract(day from (k.month + interval '1 month' - interval '1 day'))) as dso_days,
+         sum(k.survey_responses)::float8 as survey_responses,
+         sum(k.csat_pct * k.survey_responses) / nullif(sum(k.survey_responses) filter (where k.csat_pct is not null), 0) as csat_pct,
+         sum(k.nps * k.survey_responses) / nullif(sum(k.survey_responses) filter (where k.nps is not null), 0) as nps,
+         sum(k.tickets)::float8 as tickets, sum(k.complaints)::float8 as complaints,
+         10000.0 * sum(k.complaints) / nullif(sum(k.active_customers), 0) as complaints_per_10k,
+         sum(k.sla_tickets)::float8 as sla_tickets,
+         sum(k.first_response_within_sla_pct * k.sla_tickets)
+           / nullif(sum(k.sla_tickets) filter (where k.first_response_within_sla_pct is not null), 0) as first_response_within_sla_pct,
+         sum(k.offers_sent)::float8 as offers_sent, sum(k.offers_accepted)::float8 as offers_accepted,
+         100.0 * sum(k.offers_accepted) / nullif(sum(k.offers_sent), 0) as offer_acceptance_pct
+       from p left join mart.kpi_month k on k.month between p.f and p.t group by p.which`,
+    );
+    const value = expected.find((r) => r.which === 'value')!;
+    const comparison = expected.find((r) => r.which === 'comparison')!;
+    for (const c of cards) {
+      expectSame(c.value, value[c.kpi] === null ? null : Number(value[c.kpi]), `${c.kpi} value`);
+      expectSame(c.comparison, comparison[c.kpi] === null ? null : Number(comparison[c.kpi]), `${c.kpi} comparison`);
+    }
+    // The data starts 2025-09: the comparison period has only its last month.
+    expectSame(cards.find((c) => c.kpi === 'kwh')!.comparison, (await pgKpiMonths()).get('2025-09-01')!.kwh, 'partial comparison');
+  });
+
+  it('kpiSeries = the 13 months of mart.kpi_month ending with the period, and = the manifest summary series', async () => {
+    const series = await runQuery<KpiSeriesRow>(kpiSeries(base));
+    const months = await pgKpiMonths();
+    expect(series.map((r) => r.month)).toEqual([...months.keys()].filter((m) => m >= addMonths(base.to, -12) && m <= base.to));
+    expect(series).toHaveLength(13);
+    for (const r of series) for (const k of KPIS) expectSame(r[k], months.get(r.month)![k], `${r.month} ${k}`);
+    const fromSummary = seriesFromSummary(manifest.summary!);
+    expect(fromSummary.map((r) => r.month)).toEqual(series.map((r) => r.month));
+    for (const [i, r] of fromSummary.entries()) for (const k of KPIS) expectSame(r[k], series[i]![k], `summary ${r.month} ${k}`);
+  });
+
+  it('kpiCards under a segment and region selection = the unsuppressed segment_month cells in PostgreSQL', async () => {
+    const [{ segment, region }] = await pgRows<{ segment: string; region: string }>(
+      `select segment, region from (${segmentSql}) s where not suppressed and month = $1::date
+        group by segment, region order by count(*) desc, segment, region limit 1`, [base.to]);
+    const filters: Filters = { ...base, segment: [segment], region: [region, 'no-such-region'] };
+    const cards = await runQuery<KpiCard>(kpiCards(filters));
+    expect(cards.map((c) => c.kpi)).toEqual([...SEGMENT_KPIS]);
+    const expected = await pgRows<Record<string, number | null> & { which: string }>(
+      `with p(which, f, t) as (values ('value', $1::date, $1::date), ('comparison', $2::date, $2::date))
+       select p.which, (sum(s.customers) filter (where s.month = p.t))::float8 as active_customers,
+              sum(s.kwh) as kwh, sum(s.billed_kwh) as billed_kwh, sum(s.revenue) as revenue,
+              sum(s.revenue) / nullif(sum(s.billed_kwh), 0) as avg_price,
+              sum(s.arrears_amount) filter (where s.month = p.t) as arrears_amount,
+              sum(s.arrears_amount) filter (where s.month = p.t) / nullif(sum(s.revenue), 0) as arrears_rate
+         from p left join (${segmentSql}) s on s.month between p.f and p.t and s.segment = $3 and s.region = any($4)
+        group by p.which`,
+      [base.to, addMonths(base.to, -1), segment, [region, 'no-such-region']]);
+    const value = expected.find((r) => r.which === 'value')!;
+    const comparison = expected.find((r) => r.which === 'comparison')!;
+    for (const c of cards) {
+      expectSame(c.value, value[c.kpi], `${c.kpi} value`);
+      expectSame(c.comparison, comparison[c.kpi], `${c.kpi} comparison`);
+    }
+    expect(value.kwh).toBeGreaterThan(0);
+  });
+
+  it('whatMoved: each segment and region contributes its change of segment_month; with the rest they add up to the kpi_month change', async () => {
+    for (const kpi of ['kwh', 'active_customers'] as const) {
+      const rows = await runQuery<MovedRow>(whatMoved(base, kpi));
+      const column = kpi === 'kwh' ? 'kwh' : 'customers';
+      const stock = kpi === 'active_customers';
+      for (const dimension of ['segment', 'region'] as const) {
+        const mine = rows.filter((r) => r.dimension === dimension);
+        const expected = await pgRows<{ member: string; value: number | null; comparison: number | null }>(
+          `select ${dimension}::text as member,
+                  (sum(${column}) filter (where month ${stock ? '= $1::date' : 'between $1::date and $1::date'}))::float8 as value,
+                  (sum(${column}) filter (where month = $2::date))::float8 as comparison
+             from (${segmentSql}) s where month in ($1::date, $2::date) group by 1`,
+          [base.to, addMonths(base.to, -1)]);
+        const members = mine.filter((r) => r.member !== null);
+        expect(members.map((r) => r.member).sort(), `${kpi} ${dimension} members`).toEqual(expected.map((r) => r.member).sort());
+        for (const e of expected) {
+          const r = members.find((x) => x.member === e.member)!;
+          expectSame(r.value, e.value, `${kpi} ${dimension} ${e.member} value`);
+          expectSame(r.comparison, e.comparison, `${kpi} ${dimension} ${e.member} comparison`);
+          expectSame(r.change, (e.value ?? 0) - (e.comparison ?? 0), `${kpi} ${dimension} ${e.member} change`);
+        }
+        // Largest change first, the unexplained rest last.
+        const changes = members.map((r) => Math.abs(r.change ?? 0));
+        expect(changes).toEqual([...changes].sort((a, b) => b - a));
+        expect(mine[mine.length - 1]!.member).toBeNull();
+        const months = await pgKpiMonths();
+        const total = months.get(base.to)![kpi]! - months.get(addMonths(base.to, -1))![kpi]!;
+        expectSame(mine.reduce((s, r) => s + (r.change ?? 0), 0), total, `${kpi} ${dimension} rows add up to the KPI change`);
+      }
+    }
+  });
+});
