@@ -1,0 +1,178 @@
+// The app shell: header (views, language, theme), the global filter bar,
+// warnings (stale data, load errors) and the open view. Screen state comes from
+// the URL (state/), data from the data layer's hooks (data/api.ts contract).
+
+import { useEffect, useMemo, type MouseEvent } from 'react';
+import type { Filters, ManifestSummary } from './data/api.ts';
+import { useDataStatus } from './data/hooks.ts';
+import { preferredLocale } from './i18n/format.ts';
+import { I18nProvider, useI18n } from './i18n/i18n.tsx';
+import type { MessageKey } from './i18n/messages.ts';
+import { useUrlState } from './state/use-url-state.ts';
+import { filtersOf, formatState, latestCompleteMonth, VIEWS, type Locale, type ScreenState } from './state/url-state.ts';
+import { systemTheme, ThemeContext } from './theme.tsx';
+import { markInteractive, waitingCount } from './timing.ts';
+import { FilterBar } from './views/FilterBar.tsx';
+import { Overview } from './views/Overview.tsx';
+import { isStale, runInfoOf } from './views/run-info.ts';
+import { Satisfaction } from './views/Satisfaction.tsx';
+import { Segments } from './views/Segments.tsx';
+import { Service } from './views/Service.tsx';
+import { Usage } from './views/Usage.tsx';
+
+export function App() {
+  const [state, setState] = useUrlState();
+  const locale: Locale = state.lang ?? preferredLocale(typeof navigator === 'undefined' ? [] : navigator.languages);
+  const theme = state.theme ?? systemTheme();
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.documentElement.dataset.theme = theme;
+  }, [locale, theme]);
+
+  return (
+    <I18nProvider locale={locale}>
+      <ThemeContext.Provider value={theme}>
+        <Shell state={state} locale={locale} theme={theme} onChange={setState} />
+      </ThemeContext.Provider>
+    </I18nProvider>
+  );
+}
+
+interface ShellProps {
+  state: ScreenState;
+  locale: Locale;
+  theme: 'light' | 'dark';
+  onChange: (patch: Partial<ScreenState>, o?: { replace?: boolean; interaction?: boolean }) => void;
+}
+
+function Shell({ state, locale, theme, onChange }: ShellProps) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const status = useDataStatus();
+  const { manifest, ready, error } = status;
+  const summary = manifest?.summary ?? null;
+  const defaultMonth = manifest ? latestCompleteMonth(manifest.data_as_of) : null;
+
+  // Make the default period explicit in the URL once known, so a bookmark keeps
+  // showing this period after newer data arrives (replace: not a user step).
+  useEffect(() => {
+    if (defaultMonth && (!state.from || !state.to)) onChange({ from: state.from ?? defaultMonth, to: state.to ?? defaultMonth }, { replace: true, interaction: false });
+  }, [defaultMonth, state.from, state.to, onChange]);
+
+  // gridlens:interactive once DuckDB is ready and the open view has its answers.
+  useEffect(() => {
+    if (!ready) return;
+    let frame = 0;
+    const check = (): void => {
+      if (waitingCount() === 0) markInteractive();
+      else frame = requestAnimationFrame(check);
+    };
+    frame = requestAnimationFrame(check);
+    return () => cancelAnimationFrame(frame);
+  }, [ready]);
+
+  const from = state.from ?? defaultMonth;
+  const to = state.to ?? defaultMonth;
+  // Keyed by the filter values, not the parsed arrays (new on every URL change):
+  // a view or sort change keeps the same Filters object, so no query is rebuilt.
+  const filterKey = JSON.stringify([from, to, state.compare, state.segment, state.region, state.tariff, state.band, state.channel]);
+  const filters = useMemo(
+    () => (from && to ? filtersOf({ ...state, from, to }, to) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- filterKey covers every input
+    [filterKey],
+  );
+
+  const viewLink = (view: ScreenState['view']) => ({
+    href: `?${formatState({ ...state, view })}`,
+    onClick: (e: MouseEvent<HTMLAnchorElement>) => {
+      if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      onChange({ view });
+    },
+  });
+
+  const run = manifest ? runInfoOf(manifest) : null;
+  const stale = manifest && run ? isStale(manifest, run.lastScheduledAt) : false;
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <strong>{t('app_title')}</strong> <span>{t('app_subtitle')}</span>
+        </div>
+        <nav aria-label={t('nav.label')}>
+          <ul className="tabs">
+            {VIEWS.map((v) => (
+              <li key={v}>
+                <a {...viewLink(v)} data-view={v} aria-current={state.view === v ? 'page' : undefined}>{t(`view.${v}` as MessageKey)}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="settings">
+          <label className="control inline">
+            <span>{t('settings.language')}</span>
+            <select name="lang" value={locale} onChange={(e) => onChange({ lang: e.target.value as Locale }, { interaction: false })}>
+              <option value="zh-CN">中文</option>
+              <option value="en">English</option>
+            </select>
+          </label>
+          <label className="control inline">
+            <span>{t('settings.theme')}</span>
+            <select name="theme" value={theme} onChange={(e) => onChange({ theme: e.target.value as 'light' | 'dark' }, { interaction: false })}>
+              <option value="light">{t('theme.light')}</option>
+              <option value="dark">{t('theme.dark')}</option>
+            </select>
+          </label>
+        </div>
+      </header>
+
+      {!manifest ? (
+        <main className="app-main">
+          {error ? (
+            <div className="status status-error page-error" role="alert" data-state="error">
+              <h1>{t('state.manifest_error')}</h1>
+              <p>{error.message}</p>
+              <p className="status-hint">{t('state.error_hint')}</p>
+            </div>
+          ) : (
+            <div className="status status-loading page-loading" role="status" data-state="loading">{t('state.loading')}</div>
+          )}
+        </main>
+      ) : (
+        <>
+          {from && to ? <FilterBar state={state} from={from} to={to} summary={summary} onChange={onChange} /> : null}
+          {stale && run?.lastScheduledAt ? (
+            <div className="banner banner-warning" role="alert" data-state="stale">{t('fresh.stale', { when: i18n.timestamp(run.lastScheduledAt) })}</div>
+          ) : null}
+          {error ? (
+            <div className="banner banner-error" role="alert" data-state="error">
+              <strong>{t('state.error')}</strong>: {error.message} {t('state.error_hint')}
+            </div>
+          ) : null}
+          {!ready && !error ? <div className="banner banner-info" role="status" data-state="engine-loading">{t('state.loading_engine')}</div> : null}
+          <main className="app-main" data-view={state.view} data-locale={locale} data-theme={theme}>
+            {filters ? <View state={state} filters={filters} k={manifest.suppression.k} summary={summary} onChange={onChange} /> : null}
+          </main>
+        </>
+      )}
+    </div>
+  );
+}
+
+function View(props: { state: ScreenState; filters: Filters; k: number; summary: ManifestSummary | null; onChange: ShellProps['onChange'] }) {
+  const { state, filters, k, summary, onChange } = props;
+  switch (state.view) {
+    case 'segments':
+      return <Segments state={state} filters={filters} k={k} onChange={onChange} />;
+    case 'usage':
+      return <Usage filters={filters} onChange={onChange} />;
+    case 'satisfaction':
+      return <Satisfaction state={state} filters={filters} onChange={onChange} />;
+    case 'service':
+      return <Service filters={filters} onChange={onChange} />;
+    default:
+      return <Overview state={state} filters={filters} summary={summary} onChange={onChange} />;
+  }
+}

@@ -1,0 +1,156 @@
+// One chart panel: title, the ECharts canvas, "save as PNG" and "save data as
+// CSV" buttons, and the loading / error / empty states in place of the canvas.
+// Clicking a chart element calls onSelect (cross-filter or drill).
+
+import { useEffect, useRef } from 'react';
+import { downloadText, downloadUrl } from '../export/download.ts';
+import { fileNameOf, toCsv, type CsvColumn } from '../export/csv.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { useChartColors, useTheme } from '../theme.tsx';
+import { StatusMessage } from '../views/Status.tsx';
+import { echarts, type ChartOption } from './echarts.ts';
+import { hasValues } from './has-values.ts';
+
+const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
+
+/** Axis names sit above the axis; centred they run off the canvas edge, so anchor them inwards. */
+function alignAxisNames(yAxis: unknown): unknown {
+  if (yAxis === undefined) return undefined;
+  const list = Array.isArray(yAxis) ? yAxis : [yAxis];
+  const aligned = list.map((a: Record<string, unknown>, i) => ({ ...a, nameTextStyle: { align: i === 0 ? 'left' : 'right', ...(a.nameTextStyle as object | undefined) } }));
+  return Array.isArray(yAxis) ? aligned : aligned[0];
+}
+
+export interface ChartData {
+  columns: CsvColumn[];
+  rows: readonly object[];
+}
+
+export interface ChartSelection {
+  name: string;
+  seriesName?: string;
+  dataIndex: number;
+  data: unknown;
+}
+
+interface Props {
+  id: string;
+  title: string;
+  option: ChartOption | null;
+  data: ChartData | null;
+  loading?: boolean;
+  error?: Error | null;
+  height?: number;
+  note?: string;
+  onSelect?: (s: ChartSelection) => void;
+}
+
+export function Chart({ id, title, option, data, loading, error, height = 280, note, onSelect }: Props) {
+  const { t } = useI18n();
+  const theme = useTheme();
+  const colors = useChartColors();
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const selectRef = useRef(onSelect);
+  selectRef.current = onSelect;
+  // No option with rows = nothing drawable (e.g. every cell suppressed): say so rather than draw empty axes.
+  const empty = !loading && !error && (data === null || data.rows.length === 0 || option === null || !hasValues(option));
+  const showCanvas = !error && !empty && option !== null;
+
+  // The instance lives as long as the canvas is shown; a theme change re-creates it.
+  useEffect(() => {
+    if (!showCanvas || !el.current) return;
+    const c = echarts.init(el.current, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
+    chart.current = c;
+    c.on('click', (p) => {
+      const e = p as unknown as ChartSelection;
+      selectRef.current?.({ name: e.name, seriesName: e.seriesName, dataIndex: e.dataIndex, data: e.data });
+    });
+    const ro = new ResizeObserver(() => c.resize());
+    ro.observe(el.current);
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, [showCanvas, theme]);
+
+  useEffect(() => {
+    if (!chart.current || !option) return;
+    chart.current.setOption(
+      {
+        backgroundColor: 'transparent',
+        color: colors.series,
+        // Canvas text does not inherit CSS: name the page's font stack (with CJK faces) explicitly.
+        textStyle: { fontFamily: FONT_FAMILY, color: colors.text },
+        animation: false,
+        ...option,
+        yAxis: alignAxisNames(option.yAxis),
+      },
+      { notMerge: true },
+    );
+  }, [option, colors, showCanvas]);
+
+  const savePng = (): void => {
+    if (!chart.current) return;
+    const url = chart.current.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: theme === 'dark' ? '#111827' : '#ffffff' });
+    downloadUrl(url, fileNameOf(title, 'png'));
+  };
+  const saveCsv = (): void => {
+    if (!data) return;
+    downloadText(toCsv(data.columns, data.rows), fileNameOf(title, 'csv'), 'text/csv;charset=utf-8');
+  };
+
+  return (
+    <figure className="panel chart" data-chart={id} aria-busy={loading ? 'true' : 'false'}>
+      <figcaption className="panel-head">
+        <h3>{title}</h3>
+        <span className="panel-actions">
+          <button type="button" onClick={savePng} disabled={!showCanvas || loading} aria-label={t('export.png_label', { title })}>
+            {t('export.png')}
+          </button>
+          <button type="button" onClick={saveCsv} disabled={!data || data.rows.length === 0} aria-label={t('export.csv_label', { title })}>
+            {t('export.csv')}
+          </button>
+        </span>
+      </figcaption>
+      {note ? <p className="panel-note">{note}</p> : null}
+      <StatusMessage loading={loading && !showCanvas} error={error} empty={empty}>
+        {null}
+      </StatusMessage>
+      {showCanvas ? <div ref={el} className={loading ? 'chart-canvas is-updating' : 'chart-canvas'} style={{ height }} role="img" aria-label={title} /> : null}
+      {showCanvas && data ? <DataTable title={title} data={data} /> : null}
+    </figure>
+  );
+}
+
+/** Cap on the rows of the text alternative; the CSV has them all. */
+const TABLE_ROWS = 400;
+
+/**
+ * The chart's figures as a table for screen readers (a canvas has no text),
+ * visually hidden. Raw values, as in the CSV; also what tests read.
+ */
+function DataTable({ title, data }: { title: string; data: ChartData }) {
+  return (
+    // The wrapper hides it: a table ignores width and overflow, and would widen the page.
+    <div className="sr-only">
+    <table data-chart-data="">
+      <caption>{title}</caption>
+      <thead>
+        <tr>{data.columns.map((c) => <th key={c.key} scope="col" data-key={c.key}>{c.label}</th>)}</tr>
+      </thead>
+      <tbody>
+        {data.rows.slice(0, TABLE_ROWS).map((r, i) => (
+          <tr key={i}>
+            {data.columns.map((c) => {
+              const v = (r as Record<string, unknown>)[c.key];
+              return <td key={c.key} data-key={c.key}>{v === null || v === undefined ? '' : String(v)}</td>;
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// Query builders of the Satisfaction view: survey item means and NPS
+// (promoters / passives / detractors) by month and by survey wave, CSAT and
+// NPS by segment, region or survey channel, and the latest answers of
+// customers who had an outage report or a complaint against those who did not.
+//
+// Item means are averaged over cells weighted by responses (each cell's mean is
+// over the responses that answered the item: close, not exact, when an item
+// was skipped). CSAT weighted by responses and NPS from the summed counts are
+// exact. satisfaction_month has segment, region and channel but no tariff or
+// band: those filters do not apply here (the view says so).
+
+import type { BuiltQuery, Filters } from '../api.ts';
+import { filterWhere, joinParts, monthRange } from '../sql.ts';
+import { trendWindow } from './usage.ts';
+
+const SURVEY_FILTERS = { segment: 'segment', region: 'region', channel: 'channel' } as const;
+export const SURVEY_ITEMS = ['overall', 'reliability', 'service', 'price', 'billing', 'communication'] as const;
+export const BREAKDOWNS = ['segment', 'region', 'channel'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+const measures = `
+  ${SURVEY_ITEMS.map((i) => `sum(${i}_mean * responses) / nullif(sum(responses) filter (where ${i}_mean is not null), 0) as ${i}_mean`).join(',\n  ')},
+  sum(csat_pct * responses) / nullif(sum(responses) filter (where csat_pct is not null), 0) as csat_pct,
+  100.0 * (sum(promoters) - sum(detractors)) / nullif(sum(nps_responses), 0) as nps,
+  sum(responses)::DOUBLE as responses,
+  sum(promoters)::DOUBLE as promoters,
+  sum(passives)::DOUBLE as passives,
+  sum(detractors)::DOUBLE as detractors`;
+
+export interface SatisfactionRow {
+  overall_mean: number | null;
+  reliability_mean: number | null;
+  service_mean: number | null;
+  price_mean: number | null;
+  billing_mean: number | null;
+  communication_mean: number | null;
+  csat_pct: number | null;
+  nps: number | null;
+  responses: number | null;
+  promoters: number | null;
+  passives: number | null;
+  detractors: number | null;
+}
+
+/** By month, 12 months to the period's end. */
+export function satisfactionTrendQuery(filters: Filters): BuiltQuery {
+  const w = joinParts([monthRange('month', trendWindow(filters, 12)), filterWhere(filters, SURVEY_FILTERS)], ' and ');
+  return {
+    sql: `select cast(month as VARCHAR) as month, ${measures}
+            from satisfaction_month where ${w.sql} group by month order by month`,
+    params: w.params,
+    extracts: ['satisfaction_month'],
+  };
+}
+
+/**
+ * By survey wave: waves are quarterly (fieldwork inside the quarter), so a
+ * wave is the quarter of the response month, 'YYYY-Qn'; 8 quarters to the period's end.
+ */
+export function satisfactionWaveQuery(filters: Filters): BuiltQuery {
+  const w = joinParts([monthRange('month', trendWindow(filters, 24)), filterWhere(filters, SURVEY_FILTERS)], ' and ');
+  return {
+    sql: `select cast(year(month) as VARCHAR) || '-Q' || cast(quarter(month) as VARCHAR) as wave, ${measures}
+            from satisfaction_month where ${w.sql} group by wave order by wave`,
+    params: w.params,
+    extracts: ['satisfaction_month'],
+  };
+}
+
+/** CSAT, NPS and reliability over the period by segment, region or survey channel. */
+export function satisfactionBreakdownQuery(filters: Filters, by: Breakdown): BuiltQuery {
+  const column: Breakdown = (BREAKDOWNS as readonly string[]).includes(by) ? by : 'region';
+  const w = joinParts([monthRange('month', filters), filterWhere(filters, SURVEY_FILTERS)], ' and ');
+  return {
+    sql: `select ${column} as key, ${measures}
+            from satisfaction_month where ${w.sql} group by 1 order by csat_pct nulls last, key`,
+    params: w.params,
+    extracts: ['satisfaction_month'],
+  };
+}
+
+export interface ExperienceRow {
+  experience: 'outage_12m' | 'complaint_12m';
+  had: boolean;
+  customers: number;
+  overall_mean: number | null;
+  reliability_mean: number | null;
+  detractor_share: number | null;
+}
+
+/**
+ * Latest survey answer of customers with / without an outage report (or a
+ * complaint) in their last 12 months (customer extract: tickets_12m counts
+ * and the latest response; every customer filter applies, channel as the
+ * preferred channel).
+ */
+export function experienceQuery(filters: Filters): BuiltQuery {
+  const w = joinParts(
+    [
+      { sql: 'overall is not null', params: [] },
+      filterWhere(filters, { segment: 'segment', region: 'region', tariff: 'tariff', band: 'band', channel: 'preferred_channel' }),
+    ],
+    ' and ',
+  );
+  const part = (name: string, column: string) =>
+    `select '${name}' as experience, ${column} > 0 as had, count(*)::INTEGER as customers,
+            avg(overall)::DOUBLE as overall_mean, avg(reliability)::DOUBLE as reliability_mean,
+            (count(*) filter (where nps_class = 'detractor'))::DOUBLE / nullif(count(nps_class), 0) as detractor_share
+       from customer where ${w.sql} group by 2`;
+  return {
+    sql: `${part('outage_12m', 'outages_12m')} union all ${part('complaint_12m', 'complaints_12m')} order by experience, had`,
+    params: [...w.params, ...w.params],
+    extracts: ['customer'],
+  };
+}

@@ -1,0 +1,14 @@
+// Entry point: mounts the app. Styles are imported here so Vite bundles them.
+
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html lacks <div id="root">');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,68 @@
+// User Timing hooks (issue 4, documented in dashboard/README.md):
+//   mark    gridlens:first-paint    first KPI values visible
+//   mark    gridlens:interactive    DuckDB ready and the open view's queries answered
+//   measure gridlens:interaction    one filter or drill change, from input to every
+//                                   visible chart showing the new result
+//
+// An interaction starts when the URL state changes (use-url-state.ts). Each
+// query a view shows reports whether it still waits for the answer to its
+// current query (useTrackedQuery); when none waits, after the next frame
+// (so the charts' synchronous setOption has been painted), the measure ends.
+
+let firstPaint = false;
+let interactive = false;
+let interactionStart: number | null = null;
+const waiting = new Set<symbol>();
+let checkScheduled = false;
+
+const perf = (): Performance | null => (typeof performance === 'undefined' ? null : performance);
+const nextFrame = (fn: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => fn());
+  else setTimeout(fn, 0);
+};
+
+export function markFirstPaint(): void {
+  if (firstPaint) return;
+  firstPaint = true;
+  perf()?.mark('gridlens:first-paint');
+}
+
+export function markInteractive(): void {
+  if (interactive) return;
+  interactive = true;
+  perf()?.mark('gridlens:interactive');
+}
+
+export const isInteractive = (): boolean => interactive;
+
+/** A filter or drill change happened now (from an input event or back/forward). */
+export function startInteraction(): void {
+  // A newer input restarts the clock only if the previous one finished: the
+  // user's first change is when they started waiting.
+  if (interactionStart === null) interactionStart = perf()?.now() ?? Date.now();
+  scheduleCheck();
+}
+
+/** A query of the visible view waits for (true) or has shown (false) its current answer. */
+export function reportWaiting(id: symbol, isWaiting: boolean): void {
+  if (isWaiting) waiting.add(id);
+  else waiting.delete(id);
+  scheduleCheck();
+}
+
+export const waitingCount = (): number => waiting.size;
+
+function scheduleCheck(): void {
+  if (checkScheduled) return;
+  checkScheduled = true;
+  // Two frames: React commits the state change in the first, the charts paint in it.
+  nextFrame(() =>
+    nextFrame(() => {
+      checkScheduled = false;
+      if (interactionStart === null || waiting.size > 0) return;
+      const p = perf();
+      p?.measure('gridlens:interaction', { start: interactionStart, end: p.now() });
+      interactionStart = null;
+    }),
+  );
+}

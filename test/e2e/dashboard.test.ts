@@ -1,0 +1,298 @@
+// End to end: a small generated utility through the real ETL (PostgreSQL →
+// Arrow extracts), the production build of the dashboard, the product's server
+// (etl/serve/), and Debian Chromium driving the page. Checks what a user sees
+// against PostgreSQL: KPI cards equal mart.kpi_month; a drill path ends in the
+// customer list of the right cell; a reopened URL restores the screen; zh-CN /
+// en; clear errors for a bad manifest or a missing extract. Saves a screenshot
+// of every view to test/e2e/screenshots/ (git-ignored).
+//
+// Not *.db.test.ts: it needs one PostgreSQL, not both servers, and a browser
+// run is the slowest thing in the suite.
+
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboard } from '../../etl/serve/build-dashboard.ts';
+import { startServer, type RunningServer } from '../../etl/serve/server.ts';
+import { generatedInbox, readTruth, TMP } from '../helpers/generated.ts';
+import { etl, pipelineDatabase, type Pipeline } from '../etl/run/pipeline-helpers.ts';
+import { launchChromium, timingEntries, waitForCharts, type Browser } from './browser.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const E2E_TMP = join(TMP, 'e2e');
+// Per process: two test runs at once (e.g. two checkouts' CI) must not empty each other's build.
+const DIST = join(E2E_TMP, `dist-${process.pid}`);
+const SCREENSHOTS = join(ROOT, 'test/e2e/screenshots');
+const VIEWS = ['overview', 'segments', 'usage', 'satisfaction', 'service'] as const;
+/** The generated utility ends in October 2026 (data as of 31 Oct): the default period. */
+const END = '2026-10';
+
+let p: Pipeline;
+let server: RunningServer;
+let browser: Browser;
+let base: string;
+let inbox: string;
+
+beforeAll(async () => {
+  mkdirSync(E2E_TMP, { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Six months: the planted reliability incident (2026-07) and the survey wave after it (2026-Q3) fall inside;
+  // a high survey rate so each district has enough answers for its mean to mean something.
+  inbox = generatedInbox({ customers: 400, months: 6, seed: 41, end: END, surveyRate: 0.5 });
+  p = await pipelineDatabase('e2e');
+  // The ETL run and the Vite build are independent: run them side by side.
+  // K = 1: at 400 customers nearly every service and survey cell has fewer than
+  // the default 15 customers, and the charts would all say "hidden"; the
+  // dominance rule still suppresses some cells, so that path is exercised too.
+  const [run] = await Promise.all([
+    etl(p, ['run', '--inbox', inbox, '--json'], { GRIDLENS_SUPPRESSION_K: '1' }),
+    buildDashboard({ outDir: DIST }),
+  ]);
+  expect(run.code, run.stderr).toBe(0);
+  server = await startServer({ host: '127.0.0.1', port: 0, distDir: DIST, extractsDir: p.extracts });
+  base = server.url;
+  browser = await launchChromium(E2E_TMP, { locale: 'zh-CN' });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await p?.close();
+  rmSync(DIST, { recursive: true, force: true });
+});
+
+async function open(query: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err.message));
+  await page.goto(`${base}?${query}`);
+  return page;
+}
+
+/** Values of the KPI cards once DuckDB has answered: kpi → raw number (null when empty). */
+async function kpiValues(page: Page): Promise<Record<string, number | null>> {
+  await page.waitForFunction(() => performance.getEntriesByName('gridlens:interactive').length > 0, undefined, { timeout: 60_000 });
+  await page.waitForSelector('[data-kpi="revenue"]:not([data-value=""])');
+  return page.$$eval('[data-kpi]', (cards) =>
+    Object.fromEntries(cards.map((c) => {
+      const v = c.getAttribute('data-value');
+      return [c.getAttribute('data-kpi')!, v === null || v === '' ? null : Number(v)];
+    })),
+  );
+}
+
+/** A chart's figures from its text alternative (raw values, as in its CSV). */
+function chartData(page: Page, chart: string): Promise<Record<string, string>[]> {
+  return page.$$eval(`figure[data-chart="${chart}"] table[data-chart-data] tbody tr`, (trs) =>
+    trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.key!, td.textContent ?? '']))),
+  );
+}
+
+function expectSameFigure(actual: number | null, expected: number | null, name: string): void {
+  if (expected === null) {
+    expect(actual, name).toBeNull();
+    return;
+  }
+  expect(actual, name).not.toBeNull();
+  // The extract holds PostgreSQL's float8 exactly; DuckDB's period aggregate of
+  // one month may differ in the last bit (x·n/n).
+  expect(Math.abs(actual! - expected), `${name}: ${actual} vs ${expected}`).toBeLessThanOrEqual(Math.abs(expected) * 1e-12);
+}
+
+describe('dashboard end to end (Chromium, real ETL, production build)', () => {
+  it('Overview: KPI cards equal mart.kpi_month for the latest complete month, with first paint and interactive marks', async () => {
+    const page = await open('lang=en');
+    const shown = await kpiValues(page);
+    const { rows } = await p.pool.query(`select * from mart.kpi_month where month = $1::date`, [`${END}-01`]);
+    expect(rows).toHaveLength(1);
+    const pg = rows[0] as Record<string, number | null>;
+    const cards = Object.keys(shown);
+    expect(cards).toEqual(expect.arrayContaining(['active_customers', 'kwh', 'revenue', 'avg_price', 'arrears_rate', 'dso_days', 'csat_pct', 'nps', 'complaints_per_10k', 'first_response_within_sla_pct', 'offer_acceptance_pct']));
+    for (const kpi of cards) expectSameFigure(shown[kpi]!, pg[kpi] === undefined ? null : (pg[kpi] as number | null), kpi);
+    // The default period is written into the URL, so a bookmark keeps it.
+    expect(new URL(page.url()).searchParams.get('from')).toBe(END);
+    const entries = await timingEntries(page);
+    const marks = entries.map((e) => e.name);
+    expect(marks).toContain('gridlens:first-paint');
+    expect(marks).toContain('gridlens:interactive');
+    // For the record (not a benchmark: small data, warm build, a busy machine).
+    const at = (name: string) => Math.round(entries.find((e) => e.name === name)!.startTime);
+    console.info(`e2e timings: first-paint ${at('gridlens:first-paint')} ms, interactive ${at('gridlens:interactive')} ms after navigation start`);
+    await page.waitForSelector('[data-panel="freshness"] [data-fact="data-as-of"][data-value="2026-10-31"]');
+    await waitForCharts(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
+    await page.close();
+  }, 120_000);
+
+  it('Segments: drills segment → region → tariff → band to the customer list of that cell; back, sort and a reopened URL restore it', async () => {
+    const page = await open('lang=en&view=segments');
+    const path: string[] = [];
+    for (const level of ['segment', 'region', 'tariff', 'band']) {
+      const table = page.locator(`table[data-table="segment-groups"][data-level="${level}"]`);
+      await table.waitFor({ timeout: 60_000 });
+      const first = table.locator('button[data-drill-value]').first();
+      path.push((await first.getAttribute('data-drill-value'))!);
+      const before = (await timingEntries(page)).filter((e) => e.name === 'gridlens:interaction').length;
+      await first.click();
+      // Each drill is a timed interaction.
+      await page.waitForFunction((n) => performance.getEntriesByName('gridlens:interaction').length > n, before, { timeout: 30_000 });
+    }
+    const list = page.locator('[data-panel="customer-list"]');
+    await list.waitFor();
+    await page.waitForSelector('[data-customer]:not([data-customer=""])');
+    const count = Number(await list.locator('[data-count]').getAttribute('data-count'));
+    const { rows } = await p.pool.query(
+      `select count(*)::int as n, max(customer_key) as top_key from mart.customer where segment = $1 and region = $2 and tariff = $3 and band = $4`,
+      path,
+    );
+    expect(count).toBe(rows[0].n);
+    expect(count).toBeGreaterThan(0);
+    expect(new URL(page.url()).searchParams.getAll('drill')).toEqual(path);
+    await page.screenshot({ path: join(SCREENSHOTS, 'segments-customer-list.png'), fullPage: true });
+
+    // Sorting by the key, descending: the first row is the cell's largest key.
+    await page.locator('button[data-sort="customer_key"]').click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === '-customer_key');
+    await page.waitForSelector(`[data-customer="${rows[0].top_key}"]`);
+    const firstKey = await page.locator('[data-customer]').first().getAttribute('data-customer');
+    expect(Number(firstKey)).toBe(rows[0].top_key);
+
+    // The same URL in a new page: the same list, sorted the same way.
+    const again = await open(new URL(page.url()).search.slice(1));
+    await again.waitForSelector(`[data-panel="customer-list"] [data-count="${count}"]`, { timeout: 60_000 });
+    await again.waitForSelector('[data-customer]:not([data-customer=""])');
+    expect(await again.locator('[data-customer]').first().getAttribute('data-customer')).toBe(firstKey);
+    expect(await again.locator('.breadcrumb [aria-current="page"]').textContent()).toBe(await page.locator('.breadcrumb [aria-current="page"]').textContent());
+    await again.close();
+
+    // Back (twice: the sort, then the last drill step) shows the band level again.
+    await page.goBack();
+    await page.goBack();
+    await page.locator('table[data-table="segment-groups"][data-level="band"]').waitFor();
+    await page.close();
+  }, 180_000);
+
+  it('chooses Chinese from the browser, switches to English and back, with locale formats', async () => {
+    const page = await open('');
+    await page.waitForSelector('[data-kpi="revenue"]:not([data-value=""])', { timeout: 60_000 });
+    await expect.poll(() => page.locator('a[data-view="overview"]').textContent()).toBe('总览');
+    expect(await page.locator('[data-kpi="revenue"] .kpi-name').textContent()).toBe('售电收入');
+    // Large amounts in 万 / 亿.
+    expect(await page.locator('[data-kpi="kwh"] .kpi-value').textContent()).toMatch(/[万亿]千瓦时$/);
+    await waitForCharts(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview-zh-CN.png'), fullPage: true });
+
+    await page.selectOption('select[name="lang"]', 'en');
+    await expect.poll(() => page.locator('a[data-view="overview"]').textContent()).toBe('Overview');
+    expect(await page.locator('[data-kpi="revenue"] .kpi-name').textContent()).toBe('Revenue');
+    expect(await page.locator('[data-kpi="kwh"] .kpi-value').textContent()).not.toMatch(/[万亿]/);
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+
+    await page.selectOption('select[name="lang"]', 'zh-CN');
+    await expect.poll(() => page.locator('a[data-view="overview"]').textContent()).toBe('总览');
+    await page.close();
+  }, 120_000);
+
+  it('every view renders its charts (screenshots saved, light and dark), and a filter change is a timed interaction', async () => {
+    const page = await open('lang=en');
+    await page.waitForSelector('[data-kpi="revenue"]:not([data-value=""])', { timeout: 60_000 });
+    for (const view of VIEWS) {
+      await page.locator(`a[data-view="${view}"]`).click();
+      await page.waitForFunction((v) => new URL(location.href).searchParams.get('view') === (v === 'overview' ? null : v), view);
+      await waitForCharts(page, 60_000);
+      const errors = await page.locator('figure[data-chart] .status-error').allTextContents();
+      expect(errors, `${view}: chart errors`).toEqual([]);
+      expect(await page.locator('figure[data-chart] canvas').count(), `${view}: charts drawn`).toBeGreaterThan(0);
+      // Usable at 1280 px: nothing widens the page past the window.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${view}: page width`).toBeLessThanOrEqual(1280);
+      await page.screenshot({ path: join(SCREENSHOTS, `${view}.png`), fullPage: true });
+    }
+    // A global filter (segment) from the filter bar, by keyboard-usable controls.
+    const before = (await timingEntries(page)).filter((e) => e.name === 'gridlens:interaction').length;
+    await page.locator('[data-filter="segment"] summary').click();
+    await page.locator('[data-filter="segment"] input[value="residential"]').check();
+    await page.waitForFunction((n) => performance.getEntriesByName('gridlens:interaction').length > n, before, { timeout: 30_000 });
+    expect(new URL(page.url()).searchParams.getAll('seg')).toEqual(['residential']);
+    const measures = (await timingEntries(page)).filter((e) => e.name === 'gridlens:interaction').map((e) => Math.round(e.duration));
+    expect(measures.every((d) => d >= 0)).toBe(true);
+    console.info(`e2e gridlens:interaction durations (ms; view switches load their extracts): ${measures.join(', ')}`);
+    await page.keyboard.press('Escape');
+    await waitForCharts(page, 60_000);
+
+    await page.selectOption('select[name="theme"]', 'dark');
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+    await waitForCharts(page, 60_000);
+    await page.screenshot({ path: join(SCREENSHOTS, 'service-dark.png'), fullPage: true });
+    await page.close();
+  }, 240_000);
+
+  it('query builders agree with the PostgreSQL marts: segment revenue and tickets by channel over a period', async () => {
+    // What the extracts keep (K = 1 here; segment_month also drops cells one customer dominates).
+    const kept = `customers >= 1`;
+    const page = await open(`lang=en&view=segments&from=2026-08&to=2026-10`);
+    await waitForCharts(page, 60_000);
+    const groups = await chartData(page, 'segment-groups');
+    const { rows: segments } = await p.pool.query(
+      `select segment as key, sum(revenue) as revenue from mart.segment_month
+        where month between '2026-08-01' and '2026-10-01' and ${kept} and coalesce(top_customer_share <= 0.15, true)
+        group by segment`,
+    );
+    const revenue = new Map(segments.map((r) => [r.key as string, r.revenue as number]));
+    // Every segment with a kept cell is listed; one whose cells are all hidden shows no figure.
+    expect(groups.map((g) => g.key).sort()).toEqual(expect.arrayContaining([...revenue.keys()].sort()));
+    for (const g of groups) {
+      expect(g.revenue === '' ? 0 : Number(g.revenue), g.key!).toBeCloseTo(revenue.get(g.key!) ?? 0, 6);
+    }
+
+    await page.locator('a[data-view="service"]').click();
+    await waitForCharts(page, 60_000);
+    const tickets = await chartData(page, 'service-channel');
+    const { rows: pg } = await p.pool.query(
+      `select month::text as month, channel as key, sum(tickets)::int as tickets from mart.service_month
+        where month between '2025-11-01' and '2026-10-01' and ${kept} group by 1, 2`,
+    );
+    const want = new Map(pg.map((r) => [`${r.month}|${r.key}`, r.tickets as number]));
+    const got = new Map(tickets.filter((r) => r.tickets !== '').map((r) => [`${r.month}|${r.key}`, Number(r.tickets)]));
+    expect(got).toEqual(want);
+    await page.close();
+  }, 120_000);
+
+  it('the planted reliability incident is visible: its district has the lowest reliability score in the wave after it', async () => {
+    const incident = readTruth(inbox).planted.reliability_incident as { district: string; wave_after: string };
+    const [year, quarter] = incident.wave_after.split('-Q').map(Number) as [number, number];
+    const first = `${year}-${String((quarter - 1) * 3 + 1).padStart(2, '0')}`;
+    const last = `${year}-${String(quarter * 3).padStart(2, '0')}`;
+    const page = await open(`lang=en&view=satisfaction&by=region&from=${first}&to=${last}`);
+    await waitForCharts(page, 60_000);
+    const rows = await page.$$eval('figure[data-chart="sat-breakdown"] table[data-chart-data] tbody tr', (trs) =>
+      trs.map((tr) => ({
+        region: tr.querySelector('[data-key="key"]')!.textContent!,
+        reliability: Number(tr.querySelector('[data-key="reliability_mean"]')!.textContent || 'NaN'),
+      })),
+    );
+    const districts = rows.filter((r) => r.region !== 'unknown' && Number.isFinite(r.reliability));
+    expect(districts.length).toBeGreaterThan(5);
+    const worst = districts.reduce((a, b) => (b.reliability < a.reliability ? b : a));
+    expect(worst.region).toBe(incident.district);
+    await page.screenshot({ path: join(SCREENSHOTS, 'satisfaction-incident.png'), fullPage: true });
+    await page.close();
+  }, 120_000);
+
+  it('a corrupt manifest or a missing extract shows a clear error, never a blank page', async () => {
+    const page = await browser.context.newPage();
+    await page.route('**/extracts/current/manifest.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"format": "something else"' }));
+    await page.goto(`${base}?lang=en`);
+    const error = page.locator('[data-state="error"]');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toMatch(/manifest/i);
+    await page.close();
+
+    const page2 = await browser.context.newPage();
+    await page2.route('**/extracts/versions/*/segment_month.arrow', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page2.goto(`${base}?lang=en&view=usage`);
+    await page2.waitForSelector('figure[data-chart="usage-monthly"] .status-error', { timeout: 60_000 });
+    expect(await page2.locator('figure[data-chart="usage-monthly"] .status-error').textContent()).toMatch(/segment_month|404/);
+    await page2.screenshot({ path: join(SCREENSHOTS, 'error-missing-extract.png'), fullPage: true });
+    await page2.close();
+  }, 120_000);
+});
