@@ -3,41 +3,22 @@
 // bundle needs nothing). Same SQL, same settings, same result conversion as
 // the browser engine (dashboard/src/data/duckdb-browser.ts).
 
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { CONNECTION_SETTINGS, rowsOf, type ArrowResult, type Engine } from '../../../dashboard/src/data/engine.ts';
 import type { Param } from '../../../dashboard/src/data/sql.ts';
-
-const require = createRequire(import.meta.url);
+import { instantiateBlockingDuckDB } from '../../helpers/duckdb-node.ts';
 
 interface BlockingConnection {
   insertArrowFromIPCStream(bytes: Uint8Array, options: { name: string; create?: boolean }): void;
   query(sql: string): ArrowResult;
   prepare(sql: string): { query(...params: Param[]): ArrowResult; close(): void };
 }
-interface BlockingModule {
-  VoidLogger: new () => unknown;
-  NODE_RUNTIME: unknown;
-  createDuckDB(
-    bundles: Record<string, { mainModule: string; mainWorker: string }>,
-    logger: unknown,
-    runtime: unknown,
-  ): Promise<{ instantiate(progress: () => void): Promise<void>; open(config: object): void; connect(): BlockingConnection }>;
+interface BlockingDatabase {
+  open(config: object): void;
+  connect(): BlockingConnection;
 }
 
 export async function startNodeEngine(): Promise<Engine & { statementsPrepared(): number }> {
-  const bundle = require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
-  const duckdb = require(bundle) as BlockingModule;
-  const dist = path.dirname(bundle);
-  const db = await duckdb.createDuckDB(
-    {
-      mvp: { mainModule: path.join(dist, 'duckdb-mvp.wasm'), mainWorker: path.join(dist, 'duckdb-node-mvp.worker.cjs') },
-      eh: { mainModule: path.join(dist, 'duckdb-eh.wasm'), mainWorker: path.join(dist, 'duckdb-node-eh.worker.cjs') },
-    },
-    new duckdb.VoidLogger(),
-    duckdb.NODE_RUNTIME,
-  );
-  await db.instantiate(() => undefined);
+  const db = await instantiateBlockingDuckDB<BlockingDatabase>();
   db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   const conn = db.connect();
   for (const s of CONNECTION_SETTINGS) conn.query(s);
