@@ -202,8 +202,9 @@ async function loadFileOnce(ctx: LoadFileContext, allowDirect: boolean): Promise
     await client.query(`set local work_mem = '128MB'`);
     if (entity === 'usage') {
       await client.query('truncate staging.usage_day');
+      const zone = zoneConverter(ctx.timeZone);
       usage = new UsageSink(client, {
-        zone: zoneConverter(ctx.timeZone),
+        zone,
         lastStoredDay: ctx.lastUsageDay ?? (() => undefined),
         allowDirect,
         maxOpenRows: ctx.usageMaxOpenRows,
@@ -213,7 +214,7 @@ async function loadFileOnce(ctx: LoadFileContext, allowDirect: boolean): Promise
         // Plain lines skip the record/row objects (usage-fast-lines.ts); the rest, in order, go through take().
         const rows = usage;
         const readLine = makeUsageLineReader(header.fieldCount === 5, {
-          zone: zoneConverter(ctx.timeZone),
+          zone,
           isKnownCustomer: ctx.isKnownCustomer,
           add: usage.addValues,
         });
@@ -253,7 +254,6 @@ async function loadFileOnce(ctx: LoadFileContext, allowDirect: boolean): Promise
     const t1 = performance.now();
     result.superseded = await sink.finish({
       runId: ctx.runId,
-      timeZone: ctx.timeZone,
       effectiveDate: ctx.effectiveDate,
       personalColumns: personalColumns(spec).filter((name) => header.indexOf[name] !== undefined),
     });

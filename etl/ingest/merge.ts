@@ -22,8 +22,6 @@ import { ENTITIES, type EntityName } from '../contract/entities.ts';
 
 export interface MergeParams {
   runId: number;
-  /** The utility's time zone: the day of a reading for rollup.pending_usage_day. */
-  timeZone: string;
   /** customers: the date attribute changes take effect (YYYY-MM-DD). */
   effectiveDate: string;
   /** customers/surveys: the personal columns present in the file's header (absent ones keep their stored value). */
