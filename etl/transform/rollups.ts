@@ -16,6 +16,8 @@
 //   receivable_month, customer_month snapshots (they depend on later payments, the attribute
 //                                    history, trailing 12 months and the settings): recomputed
 //                                    from snapshot_from's month on, earlier months kept
+//   load_profile                     hour-of-day sums per month × segment (the body of
+//                                    mart.load_profile), from snapshot_from's month on
 //
 // A full rebuild is the same object SQL with every key pending. Incremental
 // nights therefore give the same rollups (and so the same marts) as a rebuild.
@@ -128,6 +130,7 @@ export async function refreshRollups(pool: pg.Pool, options: RefreshOptions): Pr
       const snapshotFrom = (await client.query<{ month: string }>('select month::text as month from work_snapshot_from')).rows[0].month;
       await run('receivable_month');
       await run('customer_month');
+      await run('load_profile');
       await client.query(
         `insert into rollup.refresh_state (refreshed_at, settings)
            select now(), sme_threshold_kwh::text || '|' || time_zone from ops.mart_settings
@@ -135,7 +138,7 @@ export async function refreshRollups(pool: pg.Pool, options: RefreshOptions): Pr
       );
       logger.debug('rollup_snapshots', { from: snapshotFrom });
       // The marts read these at once: give the planner fresh statistics.
-      await client.query('analyze rollup.month_window, rollup.receivable_month, rollup.customer_month');
+      await client.query('analyze rollup.month_window, rollup.receivable_month, rollup.customer_month, rollup.load_profile');
       await client.query('commit');
       logger.info('rollups_refreshed', { full: options.full, usageDays, customerMonths, ms: Math.round(performance.now() - t0) });
       return { usageDays, customerMonths };

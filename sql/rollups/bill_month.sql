@@ -21,6 +21,9 @@ join (
          date_trunc('month', x.d::timestamp)::date as month
   from core.bill b
   cross join lateral (values ('billed', b.period_end), ('paid', b.paid_on), ('due', b.due_on)) x(kind, d)
+  cross join (select min(month) as first_month from work_customer_month) f
   where x.d is not null
+    -- a night's keys are recent months: skip the bills that cannot fall in them
+    and (b.period_end >= f.first_month or b.paid_on >= f.first_month or b.due_on >= f.first_month)
 ) u on u.customer_id = w.customer_id and u.month = w.month
 group by w.customer_id, w.month;

@@ -42,8 +42,7 @@ with active as (
          c.customer_class, c.region, c.tariff, c.contract_type, c.contract_end, c.green_plan
   from core.customer c
   join rollup.month_window m on c.opened_on <= m.month_end and (c.closed_on is null or c.closed_on >= m.month)
-    -- eleven earlier months feed the trailing-12-month size of the first recomputed one
-    and m.month >= (select month from work_snapshot_from) - interval '11 months'
+    and m.month >= (select month from work_snapshot_from)
 ),
 attrs as (
   select distinct on (a.customer_id, a.month)
@@ -63,14 +62,20 @@ attrs as (
 ),
 usage as (
   select t.*, u.kwh, u.kwh_peak, u.kwh_shoulder, u.kwh_valley, u.interval_kwh, u.days, u.interval_days,
-         u.max_kw, u.peak_valley_rate,
-         sum(u.kwh) over w12 as kwh_12m,
-         sum(u.days) over w12 as days_12m
+         u.max_kw, u.peak_valley_rate, y.kwh_12m, y.days_12m
   from attrs t
   left join rollup.usage_month u on u.customer_id = t.customer_id and u.month = t.month
-    -- redundant with the join, but lets the planner skip the months before the window
-    and u.month >= (select month from work_snapshot_from) - interval '11 months'
-  window w12 as (partition by t.customer_id order by t.month range between interval '11 months' preceding and current row)
+    -- redundant with the join, but lets the planner skip the months before the snapshot
+    and u.month >= (select month from work_snapshot_from)
+  -- the trailing 12 months in which the account was open (it is open in
+  -- t.month, so open in every earlier month from its opening month on)
+  left join lateral (
+    select sum(p.kwh) as kwh_12m, sum(p.days) as days_12m
+    from rollup.usage_month p
+    where p.customer_id = t.customer_id
+      and p.month <= t.month and p.month >= t.month - interval '11 months'
+      and p.month >= date_trunc('month', t.opened_on::timestamp)
+  ) y on true
 ),
 sized as (
   select usage.*,
@@ -112,5 +117,4 @@ from segmented g
 left join rollup.bill_month b on b.customer_id = g.customer_id and b.month = g.month
   and b.month >= (select month from work_snapshot_from)
 left join rollup.receivable_month r on r.customer_id = g.customer_id and r.month = g.month
-  and r.month >= (select month from work_snapshot_from)
-where g.month >= (select month from work_snapshot_from);
+  and r.month >= (select month from work_snapshot_from);

@@ -19,6 +19,8 @@ spans as (
          coalesce(date_trunc('month', b.paid_on::timestamp) - interval '1 month', w.last_month::timestamp) as to_month
   from core.bill b cross join w
   where b.amount > 0
+    -- a bill paid before the first recomputed month is open in no month from it on
+    and (b.paid_on is null or b.paid_on >= (select month from work_snapshot_from))
   union all
   -- a partial payment leaves the remainder open from the month of payment on
   select b.customer_id, (b.amount - b.paid_amount)::double precision, b.due_on,
