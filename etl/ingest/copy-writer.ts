@@ -1,6 +1,8 @@
 // Writing rows to PostgreSQL with COPY … FROM STDIN in text format: the escaping
 // rules, a serializer from validated contract rows to COPY lines, and a small
 // writer over pg-copy-streams that sends large chunks and honours backpressure.
+// The writer also carries COPY's binary format (usage-day-copy.ts encodes the
+// meter readings that way).
 //
 // COPY text format (PostgreSQL docs, COPY "Text Format"): columns separated by
 // a tab, rows ended by a newline, NULL written as \N; a backslash, tab, newline
@@ -52,6 +54,9 @@ export function stagingColumns(spec: EntitySpec): string[] {
   return ['file_seq', 'line', ...spec.columns.map((c) => c.name)];
 }
 
+/** COPY binary file signature: "PGCOPY\n\377\r\n\0". */
+const BINARY_SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
+
 /** Size of the buffers COPY text is encoded into; each full buffer is one CopyData message. */
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -71,7 +76,17 @@ export class CopyWriter {
   private used = 0;
   private full: Buffer[] = [];
 
-  constructor(client: pg.PoolClient | pg.Client, sql: string) {
+  private readonly binary: boolean;
+
+  /** `format: 'binary'`: the SQL must say `format binary`; the writer adds the file header and trailer. */
+  constructor(client: pg.PoolClient | pg.Client, sql: string, format: 'text' | 'binary' = 'text') {
+    this.binary = format === 'binary';
+    if (this.binary) {
+      // Signature, flags (no OIDs), header extension length.
+      this.used += BINARY_SIGNATURE.copy(this.buffer, 0);
+      this.used = this.buffer.writeInt32BE(0, this.used);
+      this.used = this.buffer.writeInt32BE(0, this.used);
+    }
     this.stream = client.query(copyFrom(sql));
     this.finished = new Promise<void>((resolve, reject) => {
       this.stream.on('finish', resolve);
@@ -96,6 +111,24 @@ export class CopyWriter {
     this.used += this.buffer.write(text, this.used, 'utf8');
   }
 
+  /**
+   * Binary format: room for `bytes` bytes; the caller writes them into
+   * `buffer` from `offset` on, at once (the space counts as used).
+   */
+  reserve(bytes: number): { buffer: Buffer; offset: number } {
+    if (this.used + bytes > CHUNK_BYTES) {
+      this.cut();
+      if (bytes > CHUNK_BYTES) {
+        const own = Buffer.allocUnsafe(bytes);
+        this.full.push(own);
+        return { buffer: own, offset: 0 };
+      }
+    }
+    const offset = this.used;
+    this.used += bytes;
+    return { buffer: this.buffer, offset };
+  }
+
   private cut(): void {
     if (this.used === 0) return;
     this.full.push(this.buffer.subarray(0, this.used));
@@ -116,6 +149,10 @@ export class CopyWriter {
 
   /** Send the rest and finish the COPY; resolves to the number of rows the server loaded. */
   async end(): Promise<number> {
+    if (this.binary) {
+      const { buffer, offset } = this.reserve(2);
+      buffer.writeInt16BE(-1, offset); // trailer
+    }
     this.cut();
     await this.send();
     this.stream.end();

@@ -15,7 +15,8 @@ import type { EntitySpec } from '../contract/entities.ts';
 import type { ZoneConverter } from '../contract/time-zone.ts';
 import { CopyWriter, copyEscape, makeCopySerializer, stagingColumns } from './copy-writer.ts';
 import { mergeStaged, mergeUsageDays, type MergeParams } from './merge.ts';
-import { UsageDayRows, dayText, type UsageReading } from './usage-day-rows.ts';
+import { UsageDayBinaryEncoder } from './usage-day-copy.ts';
+import { UsageDayRows, dayText, type UsageDayRow, type UsageReading } from './usage-day-rows.ts';
 import type { AddReading } from './usage-fast-lines.ts';
 
 export interface RowSink {
@@ -98,13 +99,14 @@ export interface UsageSinkOptions {
   maxOpenRows?: number;
 }
 
-const DIRECT_COPY = 'copy core.usage_day (customer_id, day, interval_minutes, offset_ms, kwh, estimated) from stdin';
-const STAGED_COPY = 'copy staging.usage_day (chunk, customer_id, day, interval_minutes, offset_ms, kwh, estimated) from stdin with (freeze)';
+const DIRECT_COPY = 'copy core.usage_day (customer_id, day, interval_minutes, offset_ms, kwh, estimated) from stdin with (format binary)';
+const STAGED_COPY = 'copy staging.usage_day (chunk, customer_id, day, interval_minutes, offset_ms, kwh, estimated) from stdin with (format binary, freeze)';
 
 export class UsageSink implements RowSink {
   private readonly rows: UsageDayRows;
   private writer: CopyWriter | null = null;
   private writerKind: 'direct' | 'staged' | null = null;
+  private encoder: UsageDayBinaryEncoder | null = null;
   private directLines = 0;
   private stagedLines = 0;
   private copiedDirect = 0;
@@ -125,17 +127,19 @@ export class UsageSink implements RowSink {
   /** The fast line reader's entry (no row object). */
   readonly addValues: AddReading = (customer, t, interval, kwh, estimated) => this.rows.addValues(customer, t, interval, kwh, estimated);
 
-  private async write(kind: 'direct' | 'staged', lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
+  private async write(kind: 'direct' | 'staged', rows: UsageDayRow[]): Promise<void> {
+    if (rows.length === 0) return;
     if (this.writerKind !== kind) {
       await this.pause();
-      this.writer = new CopyWriter(this.client, kind === 'direct' ? DIRECT_COPY : STAGED_COPY);
+      this.writer = new CopyWriter(this.client, kind === 'direct' ? DIRECT_COPY : STAGED_COPY, 'binary');
       this.writerKind = kind;
+      this.encoder = new UsageDayBinaryEncoder(kind === 'staged');
     }
-    for (const line of lines) this.writer!.add(line);
-    if (kind === 'direct') this.directLines += lines.length;
-    else this.stagedLines += lines.length;
-    await this.writer!.send();
+    const writer = this.writer!;
+    for (const row of rows) this.encoder!.write(writer, row);
+    if (kind === 'direct') this.directLines += rows.length;
+    else this.stagedLines += rows.length;
+    await writer.send();
   }
 
   async flush(): Promise<void> {

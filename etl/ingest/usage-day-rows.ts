@@ -1,7 +1,7 @@
 // Groups a usage file's validated readings into core.usage_day rows (one per
-// customer × local day × interval, readings in arrays: migration 053) and
-// writes them as COPY text lines. Pure logic: load-file.ts owns the COPY
-// streams and the transaction.
+// customer × local day × interval, readings in arrays: migration 053), ready
+// for COPY (usage-day-copy.ts encodes them). Pure logic: load-file.ts owns the
+// COPY streams and the transaction.
 //
 // Where a row goes:
 // - "direct" (COPY straight into core.usage_day) while the file is in key
@@ -23,7 +23,6 @@
 // the SQL merge.
 
 import { DAY_MS, type ZoneConverter } from '../contract/time-zone.ts';
-import { copyEscape } from './copy-writer.ts';
 
 export interface UsageReading {
   readonly customer_id: string;
@@ -37,13 +36,29 @@ export interface UsageReading {
 /** Open rows kept when the file is not in key order (≈ 30 MB at 96 readings each). */
 export const MAX_OPEN_ROWS = 20_000;
 
-class DayRow {
+/** A row for core.usage_day (or staging.usage_day, with its chunk). */
+export interface UsageDayRow {
+  readonly customer: string;
+  /** Local day, days since 1970-01-01. */
+  readonly day: number;
+  readonly interval: number;
+  /** Sorted, each once. */
+  readonly offsets: readonly number[];
+  readonly kwh: readonly number[];
+  /** Null when every reading is actual. */
+  readonly estimated: readonly boolean[] | null;
+  /** Staged rows: the emission chunk (later chunk wins in the merge); 0 for direct rows. */
+  chunk: number;
+}
+
+class DayRow implements UsageDayRow {
   readonly offsets: number[] = [];
   readonly kwh: number[] = [];
   /** Null until a reading is estimated. */
   estimated: boolean[] | null = null;
   /** Offsets arrived strictly increasing (the common case: no sort needed). */
   increasing = true;
+  chunk = 0;
 
   constructor(
     readonly customer: string,
@@ -130,10 +145,10 @@ export interface UsageDayRowsOptions {
 }
 
 export class UsageDayRows {
-  /** COPY lines for core.usage_day (customer_id, day, interval_minutes, offset_ms, kwh, estimated). */
-  direct: string[] = [];
-  /** COPY lines for staging.usage_day (chunk, then the same columns). */
-  staged: string[] = [];
+  /** Rows for core.usage_day. */
+  direct: UsageDayRow[] = [];
+  /** Rows for staging.usage_day (with their chunk). */
+  staged: UsageDayRow[] = [];
   /** Readings given to add(). */
   readings = 0;
   /** Readings dropped as earlier duplicates inside one emitted row. */
@@ -151,9 +166,6 @@ export class UsageDayRows {
   private readonly lastDay = new Map<string, number>();
   private readonly runs = new Map<string, DayRange>();
   private readonly ranges: DayRange[] = [];
-  /** The last customer id escaped for COPY, and its escaped text. */
-  private escapedFor = '';
-  private escaped = '';
 
   constructor(private readonly o: UsageDayRowsOptions) {
     this.directOpen = o.allowDirect;
@@ -227,22 +239,13 @@ export class UsageDayRows {
       const stored = this.o.lastStoredDay(row.customer);
       if (stored !== undefined && row.day <= stored) this.directOpen = false;
     }
-    // Most rows are daily reads (one reading): no join for them.
-    const n = row.offsets.length;
-    const offsets = n === 1 ? `{${row.offsets[0]}}` : `{${row.offsets.join(',')}}`;
-    const kwh = n === 1 ? `{${row.kwh[0]}}` : `{${row.kwh.join(',')}}`;
-    const estimated = row.estimated === null ? '\\N' : `{${row.estimated.map((e) => (e ? 't' : 'f')).join(',')}}`;
-    if (row.customer !== this.escapedFor) {
-      this.escapedFor = row.customer;
-      this.escaped = copyEscape(row.customer);
-    }
-    const values = `${this.escaped}\t${dayText(row.day)}\t${row.interval}\t${offsets}\t${kwh}\t${estimated}\n`;
     if (this.directOpen) {
-      this.direct.push(values);
+      this.direct.push(row);
       this.extendRun(row.customer, row.day);
     } else {
-      this.staged.push(`${++this.chunk}\t${values}`);
-      this.stagedReadings += n;
+      row.chunk = ++this.chunk;
+      this.staged.push(row);
+      this.stagedReadings += row.offsets.length;
     }
   }
 
@@ -267,14 +270,14 @@ export class UsageDayRows {
     return this.lastDay;
   }
 
-  /** Take the lines produced since the last call. */
-  takeDirect(): string[] {
+  /** Take the rows emitted since the last call. */
+  takeDirect(): UsageDayRow[] {
     const lines = this.direct;
     this.direct = [];
     return lines;
   }
 
-  takeStaged(): string[] {
+  takeStaged(): UsageDayRow[] {
     const lines = this.staged;
     this.staged = [];
     return lines;

@@ -61,6 +61,25 @@ describe('usage day rows', () => {
     ]);
   });
 
+  it('carries every float64 bit and a non-ASCII account number through the binary COPY, direct and staged', async () => {
+    await ingest(db.pool, writeInbox({ 'customers/c2.csv': `${CUSTOMER_HEADER}\n户号-甲,,,,居民生活,江城区,阶梯,0.22,,,,,,2020-01-01,\n` }));
+    await clearPending();
+    // Values whose shortest decimal spelling has 17 significant digits, a tiny one, a large one.
+    const values = [0.1 + 0.2, 1e-7, 123456789.12345679, 2 / 3];
+    const lines = values.map((v, i) => `户号-甲,2026-04-01 0${i}:00,60,${v},${i === 3 ? 'estimated' : ''}`);
+    // The second file goes back a day: its rows are staged and merged.
+    const late = `户号-甲,2026-03-31 23:00,60,${1 / 3},`;
+    const r1 = await ingest(db.pool, writeInbox({ 'usage/bits.csv': `${HEADER}\n${lines.join('\n')}\n` }));
+    const r2 = await ingest(db.pool, writeInbox({ 'usage/bits-late.csv': `${HEADER}\n${late}\n` }));
+    expect(r1.files[0]).toMatchObject({ read: 4, loaded: 4, rejected: 0 });
+    expect(r2.files[0]).toMatchObject({ read: 1, loaded: 1, rejected: 0 });
+    const stored = await rows(`select day, offset_ms, kwh, estimated, kwh[1]::text as first_text from core.usage_day where customer_id = '户号-甲' order by day`);
+    expect(stored).toEqual([
+      { day: '2026-03-31', offset_ms: [23 * 3_600_000], kwh: [1 / 3], estimated: null, first_text: String(1 / 3) },
+      { day: '2026-04-01', offset_ms: [0, 1, 2, 3].map((h) => h * 3_600_000), kwh: values, estimated: [false, false, false, true], first_text: String(0.1 + 0.2) },
+    ]);
+  });
+
   it('lays a re-sent day over the stored row: new readings added, changed ones replaced, only changed days pending', async () => {
     await clearPending();
     const r = await ingest(db.pool, writeInbox({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { zoneConverter } from '../../../etl/contract/time-zone.ts';
-import { UsageDayRows, dayText, type UsageReading } from '../../../etl/ingest/usage-day-rows.ts';
+import { usageDayTextLine } from '../../../etl/ingest/usage-day-copy.ts';
+import { UsageDayRows, dayText, type UsageDayRow, type UsageReading } from '../../../etl/ingest/usage-day-rows.ts';
 
 const SHANGHAI = zoneConverter('Asia/Shanghai');
 const HOUR = 3_600_000;
@@ -24,6 +25,8 @@ function rowsOf(readings: UsageReading[], options: { last?: Record<string, strin
   return rows;
 }
 
+/** Rows as COPY text lines (usage-day-copy.ts). */
+const lines = (rows: UsageDayRow[], staged = false) => rows.map((r) => usageDayTextLine(r, staged));
 /** COPY line → fields (the staged lines start with their chunk number). */
 const fields = (line: string) => line.replace(/\n$/, '').split('\t');
 
@@ -36,12 +39,12 @@ describe('UsageDayRows', () => {
       reading('A', sh('2026-03-02T00:00'), 3),
       reading('B', sh('2026-03-01T00:00'), 7, 1440, 'estimated'),
     ]);
-    expect(rows.takeDirect().map(fields)).toEqual([
+    expect(lines(rows.takeDirect()).map(fields)).toEqual([
       ['A', '2026-03-01', '60', '{0,3600000,82800000}', '{1.5,2.25,0.125}', '\\N'],
       ['A', '2026-03-02', '60', '{0}', '{3}', '\\N'],
       ['B', '2026-03-01', '1440', '{0}', '{7}', '{t}'],
     ]);
-    expect(rows.takeStaged()).toEqual([]);
+    expect(lines(rows.takeStaged(), true)).toEqual([]);
     expect({ readings: rows.readings, superseded: rows.superseded, mayRepeatKeys: rows.mayRepeatKeys }).toEqual({ readings: 5, superseded: 0, mayRepeatKeys: false });
     expect(rows.directRanges()).toEqual(expect.arrayContaining([
       { customer: 'A', from: day('2026-03-01'), to: day('2026-03-03') },
@@ -54,7 +57,7 @@ describe('UsageDayRows', () => {
   it('puts a reading at 23:30 local on its local day, not its UTC day', () => {
     // 2026-03-01 23:30 in Shanghai is 15:30 UTC the same day; 2026-03-02 07:00 local is 23:00 UTC on 03-01.
     const rows = rowsOf([reading('A', sh('2026-03-01T23:30'), 1, 30), reading('A', sh('2026-03-02T07:00'), 2, 30)]);
-    expect(rows.takeDirect().map((l) => fields(l).slice(1, 4))).toEqual([
+    expect(lines(rows.takeDirect()).map((l) => fields(l).slice(1, 4))).toEqual([
       ['2026-03-01', '30', `{${23.5 * HOUR}}`],
       ['2026-03-02', '30', `{${7 * HOUR}}`],
     ]);
@@ -67,13 +70,13 @@ describe('UsageDayRows', () => {
       reading('A', sh('2026-03-01T02:00'), 3, 60, 'estimated'),
       reading('A', sh('2026-03-01T00:00'), 4),
     ]);
-    expect(rows.takeDirect().map(fields)).toEqual([['A', '2026-03-01', '60', `{0,${HOUR},${2 * HOUR}}`, '{4,2,3}', '{f,f,t}']]);
+    expect(lines(rows.takeDirect()).map(fields)).toEqual([['A', '2026-03-01', '60', `{0,${HOUR},${2 * HOUR}}`, '{4,2,3}', '{f,f,t}']]);
     expect(rows.superseded).toBe(1);
   });
 
   it('drops the estimated flags when the estimated reading was superseded by an actual one', () => {
     const rows = rowsOf([reading('A', sh('2026-03-01T02:00'), 1, 60, 'estimated'), reading('A', sh('2026-03-01T02:00'), 3)]);
-    expect(rows.takeDirect().map(fields)).toEqual([['A', '2026-03-01', '60', `{${2 * HOUR}}`, '{3}', '\\N']]);
+    expect(lines(rows.takeDirect()).map(fields)).toEqual([['A', '2026-03-01', '60', `{${2 * HOUR}}`, '{3}', '\\N']]);
   });
 
   it('stages every row from the first one on or before the customer\'s last stored day', () => {
@@ -81,8 +84,8 @@ describe('UsageDayRows', () => {
       [reading('A', sh('2026-03-05T00:00'), 1), reading('B', sh('2026-03-04T00:00'), 2), reading('C', sh('2026-03-09T00:00'), 3)],
       { last: { A: '2026-03-04', B: '2026-03-04' } },
     );
-    expect(rows.takeDirect().map((l) => fields(l)[0])).toEqual(['A']);
-    expect(rows.takeStaged().map(fields)).toEqual([
+    expect(lines(rows.takeDirect()).map((l) => fields(l)[0])).toEqual(['A']);
+    expect(lines(rows.takeStaged(), true).map(fields)).toEqual([
       ['1', 'B', '2026-03-04', '60', '{0}', '{2}', '\\N'],
       ['2', 'C', '2026-03-09', '60', '{0}', '{3}', '\\N'],
     ]);
@@ -92,8 +95,8 @@ describe('UsageDayRows', () => {
 
   it('stages everything when direct rows are not allowed', () => {
     const rows = rowsOf([reading('A', sh('2026-03-05T00:00'), 1)], { allowDirect: false });
-    expect(rows.takeDirect()).toEqual([]);
-    expect(rows.takeStaged()).toHaveLength(1);
+    expect(lines(rows.takeDirect())).toEqual([]);
+    expect(lines(rows.takeStaged(), true)).toHaveLength(1);
   });
 
   it('out of key order: stages the rest in chunks and says keys may repeat', () => {
@@ -106,8 +109,8 @@ describe('UsageDayRows', () => {
       ],
       { maxOpenRows: 2 },
     );
-    expect(rows.takeDirect()).toEqual([]); // B was still open when the order broke
-    const staged = rows.takeStaged().map(fields);
+    expect(lines(rows.takeDirect())).toEqual([]); // B was still open when the order broke
+    const staged = lines(rows.takeStaged(), true).map(fields);
     expect(staged.map((f) => [f[1], f[4], f[5]])).toEqual(expect.arrayContaining([
       ['B', '{0}', '{1}'], ['A', '{0}', '{2}'], ['C', '{0}', '{3}'], ['A', `{${HOUR}}`, '{4}'],
     ]));
@@ -134,7 +137,7 @@ describe('UsageDayRows', () => {
     );
     expect(london.dayStartUtc(day('2026-03-29'))).toBe(dayStart);
     expect(london.dayStartUtc(day('2026-03-30'))).toBe(Date.parse('2026-03-29T23:00:00Z'));
-    expect(rows.takeDirect().map((l) => fields(l).slice(1, 5))).toEqual([
+    expect(lines(rows.takeDirect()).map((l) => fields(l).slice(1, 5))).toEqual([
       ['2026-03-29', '30', `{${0.5 * HOUR},${HOUR},${22.5 * HOUR}}`, '{1,2,3}'],
       ['2026-03-30', '30', '{0}', '{4}'],
     ]);
@@ -142,7 +145,7 @@ describe('UsageDayRows', () => {
 
   it('escapes customer ids for COPY and formats days', () => {
     const rows = rowsOf([reading('A\\B\tC', sh('2026-03-01T00:00'), 1)]);
-    expect(rows.takeDirect()[0].startsWith('A\\\\B\\tC\t2026-03-01\t')).toBe(true);
+    expect(lines(rows.takeDirect())[0].startsWith('A\\\\B\\tC\t2026-03-01\t')).toBe(true);
     expect(dayText(day('1999-12-31'))).toBe('1999-12-31');
     expect(SHANGHAI.localDayOf(sh('2026-12-31T23:59:59.999'))).toBe(day('2026-12-31'));
     expect(SHANGHAI.localDayOf(sh('2027-01-01T00:00'))).toBe(day('2027-01-01'));
