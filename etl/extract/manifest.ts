@@ -45,6 +45,26 @@ export interface MartSuppression {
   cells_suppressed: number;
 }
 
+export interface ManifestRun {
+  /** 'succeeded': every step before the publish completed (the publish is the run's last step). */
+  status: 'succeeded';
+  /** Rows read / rejected by this run's ingest (files skipped as already loaded count 0). */
+  rows_read: number;
+  rows_rejected: number;
+  /** Files rejected whole (e.g. a required column missing). */
+  files_rejected: number;
+  /** ISO 8601 UTC: when the run started. */
+  started_at: string;
+  /** ISO 8601 UTC: when the publish finished (the run's end). */
+  finished_at: string;
+  /**
+   * ISO 8601 UTC: the first scheduled run after this publish (GRIDLENS_SCHEDULE
+   * in GRIDLENS_TZ), null without a valid schedule. Once it has passed (plus the
+   * dashboard's grace period) without a newer version, the data is stale.
+   */
+  next_scheduled_at: string | null;
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   format_version: typeof MANIFEST_FORMAT_VERSION;
@@ -63,6 +83,12 @@ export interface Manifest {
    * before it existed, and when the version has no kpi_month or no complete month.
    */
   summary?: ManifestSummary;
+  /**
+   * The run that published this version, for the freshness panel and its
+   * stale-data warning. Absent in manifests written before it existed and when
+   * extracts are published outside a run.
+   */
+  run?: ManifestRun;
   suppression: {
     /** Cells with fewer customers than k are suppressed. */
     k: number;
@@ -120,6 +146,7 @@ export function buildManifest(o: {
   k: number;
   extracts: WrittenExtract[];
   summary?: ManifestSummary | null;
+  run?: ManifestRun | null;
 }): Manifest {
   const marts: Record<string, MartSuppression> = {};
   for (const e of o.extracts) {
@@ -149,6 +176,7 @@ export function buildManifest(o: {
       schema: e.columns.map((c) => ({ name: c.name, type: c.type, role: columnRole(e.spec, c) })),
     })),
     ...(o.summary ? { summary: o.summary } : {}),
+    ...(o.run ? { run: o.run } : {}),
     suppression: {
       k: o.k,
       dominance_limit: DOMINANCE_LIMIT,

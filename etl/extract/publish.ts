@@ -17,7 +17,7 @@ import type pg from 'pg';
 import type { Logger } from '../log.ts';
 import { MARTS } from '../transform/mart-catalog.ts';
 import { writeQueryToArrowFile, type WriteArrowOptions } from './arrow.ts';
-import { buildManifest, columnRole, MANIFEST_FILE, type Manifest, type ManifestSummary, type WrittenExtract } from './manifest.ts';
+import { buildManifest, columnRole, MANIFEST_FILE, type Manifest, type ManifestRun, type ManifestSummary, type WrittenExtract } from './manifest.ts';
 import {
   describeMart,
   ExtractSpecError,
@@ -44,6 +44,8 @@ export interface PublishOptions {
   logger?: Logger;
   /** Clock (tests). */
   now?: () => Date;
+  /** The publishing run, recorded in the manifest (finished_at is set when the manifest is written). */
+  run?: Omit<ManifestRun, 'finished_at'>;
   /** Rows per cursor FETCH / Arrow record batch (default 50,000). */
   batchRows?: number;
 }
@@ -120,7 +122,8 @@ export async function publishExtracts(o: PublishOptions): Promise<PublishResult>
     client.release();
     released = true;
 
-    manifest = buildManifest({ version, runId: o.runId, createdAt: now, dataAsOf: o.dataAsOf, k: o.k, extracts: written, summary });
+    const run: ManifestRun | null = o.run ? { ...o.run, finished_at: (o.now ?? (() => new Date()))().toISOString() } : null;
+    manifest = buildManifest({ version, runId: o.runId, createdAt: now, dataAsOf: o.dataAsOf, k: o.k, extracts: written, summary, run });
     const fh = await fs.open(path.join(partial, MANIFEST_FILE), 'wx', 0o644);
     try {
       await fh.writeFile(JSON.stringify(manifest, null, 2) + '\n');

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { publishExtracts } from '../extract/publish.ts';
+import { nextScheduledRun } from './next-scheduled.ts';
 import { assignPseudonyms, loadOrCreateSecret } from '../extract/pseudonym.ts';
 import { ingestInbox, type FileResult } from '../ingest/ingest-inbox.ts';
 import type { Logger } from '../log.ts';
@@ -44,6 +45,7 @@ export interface RunSummary {
 
 export async function runEtl(o: RunOptions): Promise<RunSummary> {
   const started = performance.now();
+  const startedAt = new Date();
   const steps: Record<string, number> = {};
   const lock = await tryRunLock(o.pool);
   if (!lock) {
@@ -77,9 +79,19 @@ export async function runEtl(o: RunOptions): Promise<RunSummary> {
     await step('settings', () => syncSettings(o.pool, o.config));
     await step('rollups', () => refreshRollups(o.pool, { full: o.full, logger: log }));
     await step('marts', () => installMarts(o.pool));
+    const ingested = totals(files.filter((f) => !f.skipped));
+    const nextScheduledAt = await nextScheduledRun(o.config.schedule, o.config.tz);
     const published = await step('extracts', () => publishExtracts({
       pool: o.pool, extractsDir: o.extracts, runId: id, dataAsOf: asOf ?? new Date().toISOString().slice(0, 10),
       k: o.config.suppressionK, versionsKept: o.config.extractVersionsKept, logger: log,
+      run: {
+        status: 'succeeded',
+        rows_read: ingested.read,
+        rows_rejected: ingested.rejected,
+        files_rejected: files.filter((f) => f.fileRejection).length,
+        started_at: startedAt.toISOString(),
+        next_scheduled_at: nextScheduledAt?.toISOString() ?? null,
+      },
     }));
     await withRetry(() => finishRun(o.pool, id, 'succeeded', { extractVersion: published.version }));
     const summary = summarise(runId, 'succeeded', published.version, asOf, o.full, files, steps, started);

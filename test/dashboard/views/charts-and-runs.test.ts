@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { hasValues } from '../../../dashboard/src/charts/has-values.ts';
-import { isStale, runInfoOf } from '../../../dashboard/src/views/run-info.ts';
+import { isStale, runInfoOf, STALE_GRACE_MS } from '../../../dashboard/src/views/run-info.ts';
 import type { Manifest } from '../../../dashboard/src/data/api.ts';
 
 describe('hasValues', () => {
@@ -28,6 +28,16 @@ describe('run info', () => {
   it('reads the optional run block', () => {
     const m = { ...manifest, run: { status: 'succeeded', rows_read: 1200, rows_rejected: 3, finished_at: '2026-11-26T02:10:00Z' } } as unknown as Manifest;
     expect(runInfoOf(m)).toMatchObject({ status: 'succeeded', rowsRead: 1200, rowsRejected: 3 });
+  });
+
+  it('names the missed scheduled run once its time plus the grace period has passed', () => {
+    const m = { ...manifest, run: { status: 'succeeded', next_scheduled_at: '2026-11-27T02:00:00.000Z' } } as unknown as Manifest;
+    const at = (iso: string) => runInfoOf(m, Date.parse(iso)).lastScheduledAt;
+    expect(at('2026-11-26T12:00:00Z')).toBeNull(); // before the next run
+    expect(at('2026-11-27T03:59:59Z')).toBeNull(); // the run may still be publishing
+    expect(at('2026-11-27T04:00:00Z')).toBe('2026-11-27T02:00:00.000Z');
+    expect(isStale(m, at('2026-11-27T04:00:00Z'))).toBe(true);
+    expect(2 * 3_600_000).toBe(STALE_GRACE_MS);
   });
 
   it('is stale only when a scheduled run came after the extracts were published', () => {

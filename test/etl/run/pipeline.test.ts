@@ -209,6 +209,23 @@ describe('extracts', () => {
     expect(tables.get('customer')!.numRows).toBeGreaterThan(FIXTURE.customers * 0.9);
   });
 
+  it('record the publishing run: rows read and rejected as the run counted them, and the next scheduled run', () => {
+    const { manifest } = readCurrentExtracts(p.extracts);
+    const read = truth.files.reduce((n: number, t: Row) => n + t.rows, 0);
+    const rejected = summary.files.reduce((n: number, f: Row) => n + f.rejected, 0);
+    expect(rejected).toBeGreaterThan(0);
+    expect(manifest.run).toMatchObject({ status: 'succeeded', rows_read: read, rows_rejected: rejected, files_rejected: 0 });
+    const started = Date.parse(manifest.run.started_at);
+    const finished = Date.parse(manifest.run.finished_at);
+    expect(started).toBeLessThanOrEqual(Date.parse(manifest.created_at));
+    expect(finished).toBeGreaterThanOrEqual(Date.parse(manifest.created_at));
+    // Default schedule 02:00 in Asia/Shanghai = 18:00 UTC, within a day after the publish.
+    const next = Date.parse(manifest.run.next_scheduled_at);
+    expect(new Date(next).toISOString().slice(11)).toBe('18:00:00.000Z');
+    expect(next).toBeGreaterThan(finished);
+    expect(next - finished).toBeLessThanOrEqual(86_400_000);
+  });
+
   it('carry no personal data: no name, phone, address, account number or comment anywhere', () => {
     const customers = loadCustomers(cleanInbox);
     const secrets = new Set<string>();
