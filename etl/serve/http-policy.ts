@@ -97,3 +97,35 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   const mine = strip(etag);
   return ifNoneMatch.split(',').some((t) => t.trim() === '*' || strip(t) === mine);
 }
+
+/**
+ * Content-Security-Policy of the dashboard's HTML. Everything the app loads is
+ * bundled and served from this origin (no CDN), so 'self' is the whole list:
+ * no inline or foreign script runs and no other origin is reachable, a second
+ * fence behind rendering survey text as text. DuckDB-WASM compiles its engine
+ * inside its worker, whose own response carries no CSP, so the page needs no
+ * 'wasm-unsafe-eval' (the end-to-end test checks no page meets a violation).
+ * Workers may also start from blob: URLs; img-src data:/blob: for chart images
+ * and exports; style-src 'unsafe-inline' for the inline styles ECharts and
+ * React put on elements.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers every HTML page of the dashboard gets. */
+export const HTML_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};

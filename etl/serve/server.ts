@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.ts';
-import { cacheControlOf, contentTypeOf, etagMatches, isCompressible, negotiateEncoding, REVALIDATE, type Encoding } from './http-policy.ts';
+import { cacheControlOf, contentTypeOf, etagMatches, extensionOf, HTML_SECURITY_HEADERS, isCompressible, negotiateEncoding, REVALIDATE, type Encoding } from './http-policy.ts';
 import { precompressFile } from './precompress.ts';
 import { routeOf, type Route } from './routes.ts';
 import { etagOf, findFile, freshVariants, type FoundFile } from './static-files.ts';
@@ -67,6 +67,7 @@ export function createRequestHandler(o: ServerOptions): RequestHandler {
     };
     if (compressible) headers.Vary = 'Accept-Encoding';
     if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
+    if (extensionOf(servedRoute.path) === 'html') Object.assign(headers, HTML_SECURITY_HEADERS);
 
     if (etagMatches(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers).end();

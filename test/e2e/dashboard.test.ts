@@ -62,9 +62,15 @@ afterAll(async () => {
   rmSync(DIST, { recursive: true, force: true });
 });
 
+/** Content-Security-Policy violations seen by any page (the server's CSP must not block the app itself). */
+const cspViolations: string[] = [];
+
 async function open(query: string): Promise<Page> {
   const page = await browser.context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   await page.goto(`${base}?${query}`);
   return page;
 }
@@ -119,6 +125,14 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     const at = (name: string) => Math.round(entries.find((e) => e.name === name)!.startTime);
     console.info(`e2e timings: first-paint ${at('gridlens:first-paint')} ms, interactive ${at('gridlens:interactive')} ms after navigation start`);
     await page.waitForSelector('[data-panel="freshness"] [data-fact="data-as-of"][data-value="2026-10-31"]');
+    // The run behind the extracts, as the manifest records it and ops.etl_file counted it.
+    await page.waitForSelector('[data-panel="freshness"] [data-fact="run-status"][data-value="succeeded"]');
+    const { rows: counted } = await p.pool.query(
+      `select coalesce(sum(rows_rejected), 0)::integer as n from ops.etl_file
+        where run_id = (select max(id) from ops.etl_run where status = 'succeeded' and extract_version is not null)`);
+    expect(await page.getAttribute('[data-panel="freshness"] [data-fact="rows-rejected"]', 'data-value')).toBe(String(counted[0].n));
+    expect(await page.locator('[data-state="stale"]').count()).toBe(0);
+    expect(cspViolations).toEqual([]);
     await waitForCharts(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
     await page.close();
@@ -295,4 +309,8 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     await page2.screenshot({ path: join(SCREENSHOTS, 'error-missing-extract.png'), fullPage: true });
     await page2.close();
   }, 120_000);
+
+  it('no page of the session met a Content-Security-Policy violation (DuckDB workers and wasm, charts, exports)', () => {
+    expect(cspViolations).toEqual([]);
+  });
 });

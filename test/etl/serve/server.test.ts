@@ -137,6 +137,22 @@ describe('dashboard server', () => {
     expect(decode(file).equals(arrow)).toBe(true);
   });
 
+  it('sends the HTML with a same-origin Content-Security-Policy (no inline script, no framing); data files without it', async () => {
+    for (const p of ['/', '/index.html', '/segments']) {
+      const r = await request(p, { Accept: 'text/html' });
+      expect(r.status, p).toBe(200);
+      const csp = String(r.headers['content-security-policy']);
+      expect(csp, p).toContain("default-src 'self'");
+      expect(csp, p).toContain("script-src 'self'");
+      expect(csp, p).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+      expect(csp, p).toContain("frame-ancestors 'none'");
+      expect(r.headers['x-frame-options'], p).toBe('DENY');
+      expect(r.headers['referrer-policy'], p).toBe('no-referrer');
+    }
+    expect((await request('/assets/index-AbCdEf12.js')).headers['content-security-policy']).toBeUndefined();
+    expect((await request('/extracts/current/manifest.json')).headers['content-security-policy']).toBeUndefined();
+  });
+
   it('never serves anything outside the build and the extracts', async () => {
     const attempts = [
       '/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt',
