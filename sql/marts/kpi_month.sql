@@ -12,7 +12,8 @@
 --   arrears_rate       = arrears_amount ÷ revenue                          (0–1)
 --   dso_days           = receivable_amount ÷ revenue × days in month       (DSO)
 --   survey_responses, csat_pct = 100 × responses with overall 4–5 ÷ responses
---   nps                = 100 × (promoters − detractors) ÷ responses with an NPS answer
+--   nps_responses      responses with an NPS answer (weights NPS over several months)
+--   nps                = 100 × (promoters − detractors) ÷ nps_responses
 --   tickets, complaints, complaints_per_10k = complaints × 10,000 ÷ active_customers
 --   sla_tickets        complaints and outage reports (types with a first-response target)
 --   first_response_within_sla_pct = 100 × within target ÷ sla_tickets
@@ -68,6 +69,7 @@ select m.month,
        coalesce(o.receivable_amount, 0) / nullif(b.revenue, 0) * m.days_in_month as dso_days,
        coalesce(v.responses, 0) as survey_responses,
        100.0::double precision * v.satisfied / nullif(v.responses, 0) as csat_pct,
+       coalesce(v.nps_responses, 0)::integer as nps_responses,
        100.0::double precision * (v.promoters - v.detractors) / nullif(v.nps_responses, 0) as nps,
        coalesce(t.tickets, 0) as tickets,
        coalesce(t.complaints, 0) as complaints,

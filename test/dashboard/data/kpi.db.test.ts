@@ -34,7 +34,8 @@ let base: Filters;
 let segmentSql: string;
 
 beforeAll(async () => {
-  const inbox = generatedInbox({ customers: 400, months: 14, seed: 31, end: '2026-10' });
+  // A survey rate high enough that a year holds responses without an NPS answer (3 % of them).
+  const inbox = generatedInbox({ customers: 400, months: 14, seed: 31, end: '2026-10', surveyRate: 0.5 });
   p = await pipelineDatabase('dashkpi');
   const r = await etl(p, ['run', '--inbox', inbox, '--json'], { GRIDLENS_SUPPRESSION_K: String(K) });
   expect(r.code, r.stderr).toBe(0);
@@ -169,7 +170,11 @@ describe('KPI builders equal the PostgreSQL marts', () => {
            * sum(extract(day from (k.month + interval '1 month' - interval '1 day'))) as dso_days,
          sum(k.survey_responses)::float8 as survey_responses,
          sum(k.csat_pct * k.survey_responses) / nullif(sum(k.survey_responses) filter (where k.csat_pct is not null), 0) as csat_pct,
-         sum(k.nps * k.survey_responses) / nullif(sum(k.survey_responses) filter (where k.nps is not null), 0) as nps,
+         sum(k.nps_responses)::float8 as nps_responses,
+         -- NPS of the period straight from the responses, not from the months' NPS
+         (select 100.0 * (count(*) filter (where s.nps_class = 'promoter') - count(*) filter (where s.nps_class = 'detractor'))
+                 / nullif(count(s.nps_class), 0)
+            from mart_base.survey s where s.month between p.f and p.t) as nps,
          sum(k.tickets)::float8 as tickets, sum(k.complaints)::float8 as complaints,
          10000.0 * sum(k.complaints) / nullif(sum(k.active_customers), 0) as complaints_per_10k,
          sum(k.sla_tickets)::float8 as sla_tickets,
@@ -177,7 +182,7 @@ describe('KPI builders equal the PostgreSQL marts', () => {
            / nullif(sum(k.sla_tickets) filter (where k.first_response_within_sla_pct is not null), 0) as first_response_within_sla_pct,
          sum(k.offers_sent)::float8 as offers_sent, sum(k.offers_accepted)::float8 as offers_accepted,
          100.0 * sum(k.offers_accepted) / nullif(sum(k.offers_sent), 0) as offer_acceptance_pct
-       from p left join mart.kpi_month k on k.month between p.f and p.t group by p.which`,
+       from p left join mart.kpi_month k on k.month between p.f and p.t group by p.which, p.f, p.t`,
     );
     const value = expected.find((r) => r.which === 'value')!;
     const comparison = expected.find((r) => r.which === 'comparison')!;
@@ -187,6 +192,21 @@ describe('KPI builders equal the PostgreSQL marts', () => {
     }
     // The data starts 2025-09: the comparison period has only its last month.
     expectSame(cards.find((c) => c.kpi === 'kwh')!.comparison, (await pgKpiMonths()).get('2025-09-01')!.kwh, 'partial comparison');
+  });
+
+  it('NPS and CSAT over a year of survey waves = the figures taken straight from the responses', async () => {
+    const filters: Filters = { ...base, from: '2025-11-01', to: '2026-10-01', compare: 'previous' };
+    const cards = await runQuery<KpiCard>(kpiCards(filters));
+    const [direct] = await pgRows<{ waves: number; nps: number; csat: number; no_nps: number }>(
+      `select count(distinct month)::int as waves, count(*) filter (where nps_class is null)::int as no_nps,
+              100.0 * (count(*) filter (where nps_class = 'promoter') - count(*) filter (where nps_class = 'detractor')) / count(nps_class) as nps,
+              100.0 * count(*) filter (where satisfied) / count(*) as csat
+         from mart_base.survey where month between date '2025-11-01' and date '2026-10-01'`);
+    // Several months with answers and some responses without an NPS answer: the weighting matters.
+    expect(direct.waves).toBeGreaterThan(1);
+    expect(direct.no_nps).toBeGreaterThan(0);
+    expectSame(cards.find((c) => c.kpi === 'nps')!.value, Number(direct.nps), 'nps over the year');
+    expectSame(cards.find((c) => c.kpi === 'csat_pct')!.value, Number(direct.csat), 'csat over the year');
   });
 
   it('kpiSeries = the 13 months of mart.kpi_month ending with the period, and = the manifest summary series', async () => {

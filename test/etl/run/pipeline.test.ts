@@ -158,6 +158,7 @@ describe('kpi_month equals the figures computed from the CSV files', () => {
       // DSO = receivable at month end ÷ the month's billed revenue × days in the month
       expect(k.dso_days, m).toBeCloseTo((e.receivable / e.revenue) * Number(monthEnd(m).slice(8)), 4);
       expect(k.survey_responses, m).toBe(e.responses);
+      expect(k.nps_responses, m).toBe(e.npsAnswers);
       if (e.responses > 0) {
         expect(k.csat_pct, m).toBeCloseTo((100 * e.satisfied) / e.responses, 6);
         expect(k.nps, m).toBeCloseTo((100 * (e.promoters - e.detractors)) / e.npsAnswers, 6);

@@ -89,7 +89,7 @@ describe('mart.kpi_month', () => {
     // tickets T1, T2 (complaints), T3, T4, T6 (outages): within target T1 (23 h) and T3 (30 min);
     // T2 25 h, T4 60 min, T6 unanswered are not
     expect(k.get('2026-02-01')).toMatchObject({
-      survey_responses: 4, csat_pct: 50, nps: 0, tickets: 5, complaints: 2, complaints_per_10k: 5000,
+      survey_responses: 4, csat_pct: 50, nps_responses: 3, nps: 0, tickets: 5, complaints: 2, complaints_per_10k: 5000,
       sla_tickets: 5, first_response_within_sla_pct: 40, offers_sent: 60, offers_accepted: 15, offer_acceptance_pct: 25,
     });
     // T5 opened 1 Mar 00:30 local (28 Feb in UTC) is March's

@@ -12,9 +12,9 @@
 //   avg_price            = Σ revenue ÷ Σ billed_kwh
 //   arrears_rate         = arrears at the period's end ÷ mean monthly revenue
 //   dso_days             = receivable at the period's end ÷ Σ revenue × days in the period
-//   csat_pct, nps        = response-weighted mean of the months (nps: weighted by
-//                          survey_responses, as kpi_month does not carry the count
-//                          of NPS answers; exact for one month)
+//   csat_pct             = survey_responses-weighted mean of the months
+//   nps                  = nps_responses-weighted mean of the months (= 100 × (Σ promoters
+//                          − Σ detractors) ÷ Σ NPS answers: exact over any period)
 //   complaints_per_10k   = 10,000 × Σ complaints ÷ Σ active customers (per customer-month)
 //   first_response_within_sla_pct = sla_tickets-weighted mean
 //   offer_acceptance_pct = 100 × Σ accepted ÷ Σ sent
@@ -29,7 +29,7 @@ import { addMonths, comparisonPeriod, filterWhere, literal, quoteIdent, type Par
 /** Every KPI of kpi_month, in the order of the Overview's cards. */
 export const KPIS = [
   'active_customers', 'new_customers', 'closed_customers', 'kwh', 'billed_kwh', 'revenue', 'avg_price',
-  'receivable_amount', 'arrears_amount', 'arrears_rate', 'dso_days', 'survey_responses', 'csat_pct', 'nps',
+  'receivable_amount', 'arrears_amount', 'arrears_rate', 'dso_days', 'survey_responses', 'csat_pct', 'nps_responses', 'nps',
   'tickets', 'complaints', 'complaints_per_10k', 'sla_tickets', 'first_response_within_sla_pct',
   'offers_sent', 'offers_accepted', 'offer_acceptance_pct',
 ] as const;
@@ -85,7 +85,8 @@ const COMPANY_AGGREGATES: Record<Kpi, string> = {
   dso_days: 'arg_max_null(k.receivable_amount, k.month) / nullif(sum(k.revenue), 0) * sum(day(last_day(k.month)))',
   survey_responses: 'sum(k.survey_responses)',
   csat_pct: 'sum(k.csat_pct * k.survey_responses) / nullif(sum(k.survey_responses) filter (where k.csat_pct is not null), 0)',
-  nps: 'sum(k.nps * k.survey_responses) / nullif(sum(k.survey_responses) filter (where k.nps is not null), 0)',
+  nps_responses: 'sum(k.nps_responses)',
+  nps: 'sum(k.nps * k.nps_responses) / nullif(sum(k.nps_responses) filter (where k.nps is not null), 0)',
   tickets: 'sum(k.tickets)',
   complaints: 'sum(k.complaints)',
   complaints_per_10k: '10000.0 * sum(k.complaints) / nullif(sum(k.active_customers) filter (where k.complaints is not null), 0)',
