@@ -1,5 +1,6 @@
 // The marts: views in schema `mart` (sql/marts/<name>.sql), each published as
-// an extract of the same name. This catalog is the contract between the SQL
+// an extract of the same name, installed in this order (a mart may read an
+// earlier one: service_month is a level of service_month_totals). This catalog is the contract between the SQL
 // that builds a mart and the code that exports it: the grain (dimension
 // columns), and which column counts the customers behind a cell, for the
 // small-cell suppression of aggregate extracts ("15/15" practice). Every
@@ -47,10 +48,22 @@ export const MARTS: readonly MartSpec[] = [
     description: 'Average kWh per customer-hour by hour of day, for interval-metered customers.',
   },
   {
+    name: 'satisfaction_month_totals',
+    grain: ['month', 'segment', 'region', 'channel'],
+    customersColumn: 'responses',
+    description: 'satisfaction_month at every level of detail: a null segment, region or channel means all of them.',
+  },
+  {
     name: 'satisfaction_month',
     grain: ['month', 'segment', 'region', 'channel'],
     customersColumn: 'responses',
     description: 'Survey responses, item means, CSAT and NPS.',
+  },
+  {
+    name: 'service_month_totals',
+    grain: ['month', 'channel', 'type', 'region', 'segment'],
+    customersColumn: 'customers',
+    description: 'service_month at every level of detail: a null channel, type, region or segment means all of them.',
   },
   {
     name: 'service_month',

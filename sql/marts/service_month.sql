@@ -1,37 +1,7 @@
 -- mart.service_month — service-desk tickets per month (local, of opening) ×
--- channel × type × region × segment. Customers take their segment and region
--- of the month (else their current class and region); tickets without a
--- customer are 'unknown'. Service levels as defined in mart_base.ticket.
---   tickets, customers (distinct identified customers)
---   first_responses               tickets with a first response
---   sla_tickets                   tickets of a type with a target (complaint, outage)
---   first_responses_within_sla    of those, first response within the target
---   first_response_within_sla_pct = 100 × first_responses_within_sla ÷ sla_tickets
---   median_first_response_hours, p90_first_response_hours  (percentile_cont over answered tickets)
---   resolved, median_resolution_hours
---   satisfaction_responses, post_resolution_satisfaction = mean rating 1–5 after resolution
+-- channel × type × region × segment: the finest level of
+-- mart.service_month_totals (measures and their definitions there).
 create view mart.service_month as
-with t as (
-  select k.*,
-         coalesce(cm.segment, c.customer_class, 'unknown') as segment,
-         coalesce(cm.region, c.region, 'unknown') as region
-  from mart_base.ticket k
-  left join rollup.customer_month cm on cm.customer_id = k.customer_id and cm.month = k.month
-  left join core.customer c on c.customer_id = k.customer_id
-)
-select month, channel, type, region, segment,
-       count(*)::integer as tickets,
-       count(distinct customer_id)::integer as customers,
-       count(first_response_hours)::integer as first_responses,
-       (count(*) filter (where sla_target_hours is not null))::integer as sla_tickets,
-       (count(*) filter (where within_sla))::integer as first_responses_within_sla,
-       100.0::double precision * count(*) filter (where within_sla) / nullif(count(*) filter (where sla_target_hours is not null), 0)
-         as first_response_within_sla_pct,
-       percentile_cont(0.5) within group (order by first_response_hours) as median_first_response_hours,
-       percentile_cont(0.9) within group (order by first_response_hours) as p90_first_response_hours,
-       (count(*) filter (where resolved))::integer as resolved,
-       percentile_cont(0.5) within group (order by resolution_hours) as median_resolution_hours,
-       count(satisfaction)::integer as satisfaction_responses,
-       avg(satisfaction)::double precision as post_resolution_satisfaction
-from t
-group by month, channel, type, region, segment;
+select *
+from mart.service_month_totals
+where channel is not null and type is not null and region is not null and segment is not null;

@@ -262,8 +262,10 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     await waitForCharts(page, 60_000);
     const tickets = await chartData(page, 'service-channel');
     const { rows: pg } = await p.pool.query(
-      `select month::text as month, channel as key, sum(tickets)::int as tickets from mart.service_month
-        where month between '2025-11-01' and '2026-10-01' and ${kept} group by 1, 2`,
+      // The month × channel level of the totals mart (a null type, region, segment = all of them).
+      `select month::text as month, channel as key, tickets from mart.service_month_totals
+        where month between '2025-11-01' and '2026-10-01' and ${kept}
+          and channel is not null and type is null and region is null and segment is null`,
     );
     const want = new Map(pg.map((r) => [`${r.month}|${r.key}`, r.tickets as number]));
     const got = new Map(tickets.filter((r) => r.tickets !== '').map((r) => [`${r.month}|${r.key}`, Number(r.tickets)]));

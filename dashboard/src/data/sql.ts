@@ -122,6 +122,17 @@ export function filterWhere(filters: Filters, columns: Partial<Record<FilterDime
   return { sql: parts.length ? parts.join(' and ') : 'true', params };
 }
 
+/**
+ * The level of a *_totals extract (GROUP BY CUBE: a null column = all of its
+ * values) that answers a question using the dimensions in `used` (grouped by
+ * or filtered on): those not null, every other one null. Each row of that
+ * level is a disjoint cell, so sums over them are exact.
+ */
+export function levelWhere(dimensions: readonly string[], used: Iterable<string>): SqlPart {
+  const set = new Set(used);
+  return { sql: dimensions.map((d) => `${d} is ${set.has(d) ? 'not ' : ''}null`).join(' and '), params: [] };
+}
+
 /** Dimension filters set in `filters` (non-empty lists). */
 export function activeDimensions(filters: Filters): FilterDimension[] {
   return FILTER_DIMENSIONS.filter((d) => filters[d].length > 0);

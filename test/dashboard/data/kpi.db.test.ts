@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Filters, Manifest } from '../../../dashboard/src/data/api.ts';
 import { runQuery, setDataSource } from '../../../dashboard/src/data/client.ts';
 import { httpExtractFetcher } from '../../../dashboard/src/data/extract-fetch.ts';
+import { satisfactionBreakdownQuery } from '../../../dashboard/src/data/queries/satisfaction.ts';
+import { ticketTrendQuery } from '../../../dashboard/src/data/queries/service.ts';
 import { cardsFromSummary, KPIS, kpiCards, kpiSeries, SEGMENT_KPIS, seriesFromSummary, whatMoved, type KpiCard, type KpiSeriesRow, type MovedRow } from '../../../dashboard/src/data/queries/kpi.ts';
 import { createDataSource, type DataSource } from '../../../dashboard/src/data/source.ts';
 import { addMonths, defaultFilters } from '../../../dashboard/src/data/sql.ts';
@@ -207,6 +209,42 @@ describe('KPI builders equal the PostgreSQL marts', () => {
     expect(direct.no_nps).toBeGreaterThan(0);
     expectSame(cards.find((c) => c.kpi === 'nps')!.value, Number(direct.nps), 'nps over the year');
     expectSame(cards.find((c) => c.kpi === 'csat_pct')!.value, Number(direct.csat), 'csat over the year');
+  });
+
+  it('tickets by channel and NPS by region come from the matching level of the *_totals extracts: exact counts, suppressed only where that level is small', async () => {
+    const filters: Filters = { ...base, from: '2026-10-01', to: '2026-10-01' };
+    const trend = await runQuery<{ month: string; key: string; tickets: number | null }>(ticketTrendQuery(filters, 'channel'));
+    const direct = await pgRows<{ month: string; key: string; tickets: number; customers: number }>(
+      `select month::text as month, channel as key, count(*)::int as tickets, count(distinct customer_id)::int as customers
+         from mart_base.ticket where month between date '2025-11-01' and date '2026-10-01' group by 1, 2`);
+    expect(trend.length).toBe(direct.length);
+    const byKey = new Map(trend.map((r) => [`${r.month}|${r.key}`, r.tickets]));
+    for (const d of direct) expect(byKey.get(`${d.month}|${d.key}`), `${d.month} ${d.key}`).toBe(d.customers >= K ? d.tickets : null);
+    // What summing the finest cells would have shown: fewer tickets wherever a small cell hides some.
+    const [fine] = await pgRows<{ kept: number; all: number }>(
+      `select (sum(tickets) filter (where customers >= ${K}))::int as kept, sum(tickets)::int as all
+         from mart.service_month where month between date '2025-11-01' and date '2026-10-01'`);
+    const shown = trend.reduce((n, r) => n + (r.tickets ?? 0), 0);
+    expect(shown).toBeGreaterThan(fine.kept);
+    expect(shown).toBeLessThanOrEqual(fine.all);
+
+    const year: Filters = { ...base, from: '2025-11-01', to: '2026-10-01' };
+    const regions = await runQuery<{ key: string; nps: number | null; responses: number | null }>(satisfactionBreakdownQuery(year, 'region'));
+    const surveys = await pgRows<{ key: string; responses: number; nps: number | null }>(
+      `select coalesce(cm.region, c.region, 'unknown') as key, count(*)::int as responses,
+              100.0 * (count(*) filter (where s.nps_class = 'promoter') - count(*) filter (where s.nps_class = 'detractor')) / nullif(count(s.nps_class), 0) as nps
+         from mart_base.survey s
+         left join rollup.customer_month cm on cm.customer_id = s.customer_id and cm.month = s.month
+         left join core.customer c on c.customer_id = s.customer_id
+        where s.month between date '2025-11-01' and date '2026-10-01' group by 1`);
+    const got = new Map(regions.map((r) => [r.key, r]));
+    for (const sv of surveys) {
+      const g = got.get(sv.key)!;
+      expect(g, sv.key).toBeDefined();
+      // Per month cells of ≥ K responses are kept; a region's year sums its kept months.
+      if (g.responses === sv.responses) expectSame(g.nps, sv.nps === null ? null : Number(sv.nps), `nps ${sv.key}`);
+    }
+    expect(regions.filter((r) => r.responses !== null && r.responses === surveys.find((s) => s.key === r.key)?.responses).length).toBeGreaterThan(0);
   });
 
   it('kpiSeries = the 13 months of mart.kpi_month ending with the period, and = the manifest summary series', async () => {

@@ -166,6 +166,38 @@ describe('mart.satisfaction_month', () => {
   });
 });
 
+describe('mart.satisfaction_month_totals', () => {
+  it('holds every level: null = all; the fine level is satisfaction_month, the top level the whole month', async () => {
+    const fine = await rows<Row>(db.pool, `select * from mart.satisfaction_month order by month, segment, region, channel`);
+    const finest = await rows<Row>(db.pool, `select * from mart.satisfaction_month_totals
+                                              where segment is not null and region is not null and channel is not null order by month, segment, region, channel`);
+    expect(finest).toEqual(fine);
+    const [all] = await rows<Row>(db.pool, `select responses, nps_responses, promoters, detractors, nps, csat_pct, overall_mean
+                                          from mart.satisfaction_month_totals
+                                          where month = '2026-02-01' and segment is null and region is null and channel is null`);
+    // The four responses of February: overall 3, 5, 4, 2; NPS answers 10, 8, 3
+    expect(all).toEqual({ responses: 4, nps_responses: 3, promoters: 1, detractors: 1, nps: 0, csat_pct: 50, overall_mean: 3.5 });
+    const byRegion = await rows<Row>(db.pool, `select region, responses from mart.satisfaction_month_totals
+                                                where month = '2026-02-01' and segment is null and region is not null and channel is null order by region`);
+    expect(byRegion).toEqual([{ region: 'north', responses: 2 }, { region: 'south', responses: 1 }, { region: 'unknown', responses: 1 }]);
+  });
+});
+
+describe('mart.service_month_totals', () => {
+  it('holds every level, exact medians included: the fine level is service_month', async () => {
+    const fine = await rows<Row>(db.pool, `select * from mart.service_month order by month, channel, type, region, segment`);
+    const finest = await rows<Row>(db.pool, `select * from mart.service_month_totals
+                                              where channel is not null and type is not null and region is not null and segment is not null
+                                              order by month, channel, type, region, segment`);
+    expect(finest).toEqual(fine);
+    const [outages] = await rows<Row>(db.pool, `select tickets, sla_tickets, first_responses_within_sla, median_first_response_hours
+                                              from mart.service_month_totals
+                                              where month = '2026-02-01' and type = 'outage' and channel is null and region is null and segment is null`);
+    // February's outage reports T3 (30 min: within 45 min), T4 (60 min), T6 (unanswered): median of the answered 0.75 h
+    expect(outages).toMatchObject({ tickets: 3, sla_tickets: 3, first_responses_within_sla: 1, median_first_response_hours: 0.75 });
+  });
+});
+
 describe('mart.service_month', () => {
   it('measures first response against the SLA targets', async () => {
     const r = await rows<Row>(db.pool, `select * from mart.service_month order by month, channel, type`);

@@ -3,17 +3,31 @@
 // NPS by segment, region or survey channel, and the latest answers of
 // customers who had an outage report or a complaint against those who did not.
 //
-// Item means are averaged over cells weighted by responses (each cell's mean is
-// over the responses that answered the item: close, not exact, when an item
-// was skipped). CSAT weighted by responses and NPS from the summed counts are
-// exact. satisfaction_month has segment, region and channel but no tariff or
-// band: those filters do not apply here (the view says so).
+// They read satisfaction_month_totals (satisfaction_month's measures per month
+// at every level of segment × region × survey channel), each at the level of
+// its question (levelWhere), so small-cell suppression hides only what is
+// small at that level. Item means are averaged over cells weighted by
+// responses (each cell's mean is over the responses that answered the item:
+// close, not exact, when an item was skipped). CSAT weighted by responses and
+// NPS from the summed counts are exact. Surveys have no tariff or band: those
+// filters do not apply here (the view says so).
 
 import type { BuiltQuery, Filters } from '../api.ts';
-import { filterWhere, joinParts, monthRange } from '../sql.ts';
+import { filterWhere, joinParts, levelWhere, monthRange, type SqlPart } from '../sql.ts';
 import { trendWindow } from './usage.ts';
 
 const SURVEY_FILTERS = { segment: 'segment', region: 'region', channel: 'channel' } as const;
+/** The CUBE dimensions of satisfaction_month_totals. */
+const SURVEY_DIMENSIONS = ['segment', 'region', 'channel'] as const;
+
+/** The period, the filters, and the level with `by` and the filtered dimensions. */
+function surveyWhere(filters: Filters, period: { from: string; to: string }, by: readonly string[] = []): SqlPart {
+  const filtered = SURVEY_DIMENSIONS.filter((d) => filters[d].length > 0);
+  return joinParts(
+    [monthRange('month', period), filterWhere(filters, SURVEY_FILTERS), levelWhere(SURVEY_DIMENSIONS, [...by, ...filtered])],
+    ' and ',
+  );
+}
 export const SURVEY_ITEMS = ['overall', 'reliability', 'service', 'price', 'billing', 'communication'] as const;
 export const BREAKDOWNS = ['segment', 'region', 'channel'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
@@ -44,12 +58,12 @@ export interface SatisfactionRow {
 
 /** By month, 12 months to the period's end. */
 export function satisfactionTrendQuery(filters: Filters): BuiltQuery {
-  const w = joinParts([monthRange('month', trendWindow(filters, 12)), filterWhere(filters, SURVEY_FILTERS)], ' and ');
+  const w = surveyWhere(filters, trendWindow(filters, 12));
   return {
     sql: `select cast(month as VARCHAR) as month, ${measures}
-            from satisfaction_month where ${w.sql} group by month order by month`,
+            from satisfaction_month_totals where ${w.sql} group by month order by month`,
     params: w.params,
-    extracts: ['satisfaction_month'],
+    extracts: ['satisfaction_month_totals'],
   };
 }
 
@@ -58,24 +72,24 @@ export function satisfactionTrendQuery(filters: Filters): BuiltQuery {
  * wave is the quarter of the response month, 'YYYY-Qn'; 8 quarters to the period's end.
  */
 export function satisfactionWaveQuery(filters: Filters): BuiltQuery {
-  const w = joinParts([monthRange('month', trendWindow(filters, 24)), filterWhere(filters, SURVEY_FILTERS)], ' and ');
+  const w = surveyWhere(filters, trendWindow(filters, 24));
   return {
     sql: `select cast(year(month) as VARCHAR) || '-Q' || cast(quarter(month) as VARCHAR) as wave, ${measures}
-            from satisfaction_month where ${w.sql} group by wave order by wave`,
+            from satisfaction_month_totals where ${w.sql} group by wave order by wave`,
     params: w.params,
-    extracts: ['satisfaction_month'],
+    extracts: ['satisfaction_month_totals'],
   };
 }
 
 /** CSAT, NPS and reliability over the period by segment, region or survey channel. */
 export function satisfactionBreakdownQuery(filters: Filters, by: Breakdown): BuiltQuery {
   const column: Breakdown = (BREAKDOWNS as readonly string[]).includes(by) ? by : 'region';
-  const w = joinParts([monthRange('month', filters), filterWhere(filters, SURVEY_FILTERS)], ' and ');
+  const w = surveyWhere(filters, filters, [column]);
   return {
     sql: `select ${column} as key, ${measures}
-            from satisfaction_month where ${w.sql} group by 1 order by csat_pct nulls last, key`,
+            from satisfaction_month_totals where ${w.sql} group by 1 order by csat_pct nulls last, key`,
     params: w.params,
-    extracts: ['satisfaction_month'],
+    extracts: ['satisfaction_month_totals'],
   };
 }
 

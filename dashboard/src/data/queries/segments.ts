@@ -10,7 +10,7 @@
 // says so.
 
 import type { BuiltQuery, Filters } from '../api.ts';
-import { filterWhere, joinParts, monthRange, type Param, type SqlPart } from '../sql.ts';
+import { filterWhere, joinParts, levelWhere, monthRange, type Param, type SqlPart } from '../sql.ts';
 
 export const DRILL_COLUMNS = ['segment', 'region', 'tariff', 'band'] as const;
 export type DrillColumn = (typeof DRILL_COLUMNS)[number];
@@ -56,13 +56,15 @@ export function segmentGroupsQuery(filters: Filters, drill: readonly string[]): 
   const extracts = ['segment_month', 'customer'];
   let survey: SqlPart = { sql: `select null::VARCHAR as key, null::DOUBLE as csat_pct, null::DOUBLE as survey_responses where false`, params: [] };
   if (surveysApply) {
-    extracts.push('satisfaction_month');
-    const w = joinParts([monthRange('month', period), filterWhere(filters, SURVEY_FILTERS), path], ' and ');
+    extracts.push('satisfaction_month_totals');
+    // The level of satisfaction_month_totals with this breakdown, the drill path and the filters.
+    const used = [level, ...DRILL_COLUMNS.slice(0, drill.length), ...(['segment', 'region', 'channel'] as const).filter((d) => filters[d].length > 0)];
+    const w = joinParts([monthRange('month', period), filterWhere(filters, SURVEY_FILTERS), path, levelWhere(['segment', 'region', 'channel'], used)], ' and ');
     survey = {
       sql: `select ${level} as key,
                    sum(csat_pct * responses) / nullif(sum(responses) filter (where csat_pct is not null), 0) as csat_pct,
                    sum(responses)::DOUBLE as survey_responses
-              from satisfaction_month where ${w.sql} group by 1`,
+              from satisfaction_month_totals where ${w.sql} group by 1`,
       params: w.params,
     };
   }

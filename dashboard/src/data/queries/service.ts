@@ -1,22 +1,31 @@
-// Query builders of the Service view (service_month: month × channel × type ×
-// region × segment): tickets by channel and by type over time, first response
-// and resolution times by type, first response within SLA, unresolved tickets
-// by month opened, complaints per 10k customers by region, post-resolution
-// satisfaction. service_month has no tariff or band: those filters do not
-// apply to tickets (the view says so).
+// Query builders of the Service view: tickets by channel and by type over
+// time, first response and resolution times by type, first response within
+// SLA, unresolved tickets by month opened, complaints per 10k customers by
+// region, post-resolution satisfaction. They read service_month_totals
+// (service_month's measures per month at every level of channel × type ×
+// region × segment), each at the level of its question (levelWhere), so
+// small-cell suppression hides only what is small at that level. Tickets have
+// no tariff or band: those filters do not apply (the view says so).
 //
-// Times: the extract holds each cell's median and P90, not the tickets' times,
-// so a period's figure is the cells' values weighted by their answered tickets
+// Times: a cell holds its median and P90, exact for one month; over several
+// months the figure is the months' values weighted by their answered tickets
 // — a typical time, not an exact percentile.
 
 import type { BuiltQuery, Filters } from '../api.ts';
-import { filterWhere, joinParts, monthRange, type SqlPart } from '../sql.ts';
+import { filterWhere, joinParts, levelWhere, monthRange, type SqlPart } from '../sql.ts';
 import { trendWindow } from './usage.ts';
 
 const TICKET_FILTERS = { segment: 'segment', region: 'region', channel: 'channel' } as const;
+/** The CUBE dimensions of service_month_totals. */
+const TICKET_DIMENSIONS = ['channel', 'type', 'region', 'segment'] as const;
 
-function ticketWhere(filters: Filters, period: { from: string; to: string }): SqlPart {
-  return joinParts([monthRange('month', period), filterWhere(filters, TICKET_FILTERS)], ' and ');
+/** The period, the filters, and the level with `by` and the filtered dimensions. */
+function ticketWhere(filters: Filters, period: { from: string; to: string }, by: readonly string[] = []): SqlPart {
+  const filtered = (Object.keys(TICKET_FILTERS) as (keyof typeof TICKET_FILTERS)[]).filter((d) => filters[d].length > 0);
+  return joinParts(
+    [monthRange('month', period), filterWhere(filters, TICKET_FILTERS), levelWhere(TICKET_DIMENSIONS, [...by, ...filtered])],
+    ' and ',
+  );
 }
 
 export interface TicketTrendRow {
@@ -28,13 +37,13 @@ export interface TicketTrendRow {
 /** Tickets by month and channel (or type), 12 months to the period's end. */
 export function ticketTrendQuery(filters: Filters, by: 'channel' | 'type'): BuiltQuery {
   const column = by === 'type' ? 'type' : 'channel';
-  const w = ticketWhere(filters, trendWindow(filters, 12));
+  const w = ticketWhere(filters, trendWindow(filters, 12), [column]);
   return {
     sql: `select cast(month as VARCHAR) as month, ${column} as key, sum(tickets)::DOUBLE as tickets
-            from service_month where ${w.sql}
+            from service_month_totals where ${w.sql}
            group by month, key order by month, key`,
     params: w.params,
-    extracts: ['service_month'],
+    extracts: ['service_month_totals'],
   };
 }
 
@@ -58,10 +67,10 @@ export function serviceTrendQuery(filters: Filters): BuiltQuery {
                  100.0 * sum(first_responses_within_sla) / nullif(sum(sla_tickets), 0) as within_sla_pct,
                  sum(post_resolution_satisfaction * satisfaction_responses) / nullif(sum(satisfaction_responses) filter (where post_resolution_satisfaction is not null), 0)
                    as post_resolution_satisfaction
-            from service_month where ${w.sql}
+            from service_month_totals where ${w.sql}
            group by month order by month`,
     params: w.params,
-    extracts: ['service_month'],
+    extracts: ['service_month_totals'],
   };
 }
 
@@ -76,7 +85,7 @@ export interface ResponseTimeRow {
 
 /** Per ticket type over the period: typical first response (median, P90) and resolution times, within SLA %. */
 export function responseTimesQuery(filters: Filters): BuiltQuery {
-  const w = ticketWhere(filters, filters);
+  const w = ticketWhere(filters, filters, ['type']);
   const weighted = (c: string, weight: string) => `sum(${c} * ${weight}) / nullif(sum(${weight}) filter (where ${c} is not null), 0) as ${c}`;
   return {
     sql: `select type, sum(tickets)::DOUBLE as tickets,
@@ -84,10 +93,10 @@ export function responseTimesQuery(filters: Filters): BuiltQuery {
                  ${weighted('p90_first_response_hours', 'first_responses')},
                  ${weighted('median_resolution_hours', 'resolved')},
                  100.0 * sum(first_responses_within_sla) / nullif(sum(sla_tickets), 0) as within_sla_pct
-            from service_month where ${w.sql}
+            from service_month_totals where ${w.sql}
            group by type order by tickets desc nulls last, type`,
     params: w.params,
-    extracts: ['service_month'],
+    extracts: ['service_month_totals'],
   };
 }
 
@@ -104,13 +113,13 @@ export interface RegionComplaintsRow {
  * Customers follow segment/region/tariff/band; complaints segment/region/channel.
  */
 export function complaintsByRegionQuery(filters: Filters): BuiltQuery {
-  const t = ticketWhere(filters, filters);
+  const t = ticketWhere(filters, filters, ['type', 'region']);
   const c = joinParts(
     [monthRange('month', filters), filterWhere(filters, { segment: 'segment', region: 'region', tariff: 'tariff', band: 'band' })],
     ' and ',
   );
   return {
-    sql: `with k as (select region, sum(tickets)::DOUBLE as complaints from service_month
+    sql: `with k as (select region, sum(tickets)::DOUBLE as complaints from service_month_totals
                       where type = 'complaint' and ${t.sql} group by region),
                c as (select region, sum(customers)::DOUBLE / count(distinct month) as customers from segment_month
                       where ${c.sql} group by region)
@@ -119,7 +128,7 @@ export function complaintsByRegionQuery(filters: Filters): BuiltQuery {
             from c left join k on k.region = c.region
            order by complaints_per_10k desc nulls last, c.region`,
     params: [...t.params, ...c.params],
-    extracts: ['service_month', 'segment_month'],
+    extracts: ['service_month_totals', 'segment_month'],
   };
 }
 
