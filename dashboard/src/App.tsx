@@ -2,8 +2,9 @@
 // warnings (stale data, load errors) and the open view. Screen state comes from
 // the URL (state/), data from the data layer's hooks (data/api.ts contract).
 
-import { useEffect, useMemo, type MouseEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore, type MouseEvent } from 'react';
 import type { Filters, ManifestSummary } from './data/api.ts';
+import { dataSource } from './data/client.ts';
 import { useDataStatus } from './data/hooks.ts';
 import { preferredLocale } from './i18n/format.ts';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
@@ -11,7 +12,7 @@ import type { MessageKey } from './i18n/messages.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { filtersOf, formatState, latestCompleteMonth, VIEWS, type Locale, type ScreenState } from './state/url-state.ts';
 import { systemTheme, ThemeContext } from './theme.tsx';
-import { markInteractive, waitingCount } from './timing.ts';
+import { isInteractive, markInteractive, subscribeInteractive, waitingCount } from './timing.ts';
 import { FilterBar } from './views/FilterBar.tsx';
 import { Overview } from './views/Overview.tsx';
 import { isStale, runInfoOf } from './views/run-info.ts';
@@ -19,6 +20,21 @@ import { Satisfaction } from './views/Satisfaction.tsx';
 import { Segments } from './views/Segments.tsx';
 import { Service } from './views/Service.tsx';
 import { Usage } from './views/Usage.tsx';
+import { ViewVisibleContext } from './views/visibility.ts';
+
+/**
+ * Extracts the views read (dashboard/src/data/queries/), loaded in the
+ * background once the first view is interactive, small and often used first;
+ * names the live version lacks are skipped. Keep in step with the builders.
+ */
+const PREFETCH = [
+  'kpi_month', 'segment_month', 'satisfaction_month_totals', 'satisfaction_month', 'service_month_totals', 'service_month', 'load_profile', 'customer',
+];
+
+function whenIdle(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 1000 });
+  else setTimeout(fn, 200);
+}
 
 export function App() {
   const [state, setState] = useUrlState();
@@ -60,13 +76,16 @@ function Shell({ state, locale, theme, onChange }: ShellProps) {
     if (defaultMonth && (!state.from || !state.to)) onChange({ from: state.from ?? defaultMonth, to: state.to ?? defaultMonth }, { replace: true, interaction: false });
   }, [defaultMonth, state.from, state.to, onChange]);
 
-  // gridlens:interactive once DuckDB is ready and the open view has its answers.
+  // gridlens:interactive once DuckDB is ready and the open view has its answers;
+  // then, when the page is idle, the other views' extracts load in the background.
   useEffect(() => {
     if (!ready) return;
     let frame = 0;
     const check = (): void => {
-      if (waitingCount() === 0) markInteractive();
-      else frame = requestAnimationFrame(check);
+      if (waitingCount() === 0) {
+        markInteractive();
+        whenIdle(() => void dataSource().prefetch(PREFETCH));
+      } else frame = requestAnimationFrame(check);
     };
     frame = requestAnimationFrame(check);
     return () => cancelAnimationFrame(frame);
@@ -153,7 +172,7 @@ function Shell({ state, locale, theme, onChange }: ShellProps) {
           ) : null}
           {!ready && !error ? <div className="banner banner-info" role="status" data-state="engine-loading">{t('state.loading_engine')}</div> : null}
           <main className="app-main" data-view={state.view} data-locale={locale} data-theme={theme}>
-            {filters ? <View state={state} filters={filters} k={manifest.suppression.k} summary={summary} onChange={onChange} /> : null}
+            {filters ? <Views state={state} filters={filters} k={manifest.suppression.k} summary={summary} onChange={onChange} /> : null}
           </main>
         </>
       )}
@@ -161,7 +180,59 @@ function Shell({ state, locale, theme, onChange }: ShellProps) {
   );
 }
 
-function View(props: { state: ScreenState; filters: Filters; k: number; summary: ManifestSummary | null; onChange: ShellProps['onChange'] }) {
+type ViewProps = { state: ScreenState; filters: Filters; k: number; summary: ManifestSummary | null; onChange: ShellProps['onChange'] };
+
+/**
+ * The open view, and every view opened before kept mounted but hidden (laid
+ * out off screen, so their charts keep their size and drawing): going back to
+ * a view shows it at once. A hidden view keeps the state and filters it had
+ * when it was last shown (no queries for a screen nobody sees) and gets the
+ * current ones when shown again. Once the page is interactive, the views not
+ * opened yet are rendered this way too, one per idle moment.
+ */
+function Views(props: ViewProps) {
+  const { state, filters } = props;
+  const interactive = useSyncExternalStore(subscribeInteractive, isInteractive, isInteractive);
+  const kept = useRef(new Map<ScreenState['view'], { state: ScreenState; filters: Filters }>());
+  kept.current.set(state.view, { state, filters });
+  const [, setKeptCount] = useState(1);
+
+  // Pre-render the next view not rendered yet, when the page is idle.
+  useEffect(() => {
+    if (!interactive) return;
+    const next = VIEWS.find((v) => !kept.current.has(v));
+    if (!next) return;
+    let cancelled = false;
+    whenIdle(() => {
+      if (cancelled || kept.current.has(next)) return;
+      kept.current.set(next, { state: { ...state, view: next }, filters });
+      setKeptCount(kept.current.size);
+    });
+    return () => {
+      cancelled = true;
+    };
+  });
+
+  return (
+    <>
+      {VIEWS.filter((v) => kept.current.has(v)).map((v) => {
+        const shown = v === state.view;
+        const own = kept.current.get(v)!;
+        return (
+          <div key={v} className={shown ? 'view-slot' : 'view-slot view-slot-hidden'} aria-hidden={shown ? undefined : true}>
+            <ViewVisibleContext.Provider value={shown}>
+              <View {...props} state={own.state} filters={own.filters} />
+            </ViewVisibleContext.Provider>
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+// Memoised: a hidden view's props do not change (its kept state and filters,
+// the same k, summary and onChange), so it does not re-render with the open one.
+const View = memo(function View(props: ViewProps) {
   const { state, filters, k, summary, onChange } = props;
   switch (state.view) {
     case 'segments':
@@ -175,4 +246,4 @@ function View(props: { state: ScreenState; filters: Filters; k: number; summary:
     default:
       return <Overview state={state} filters={filters} summary={summary} onChange={onChange} />;
   }
-}
+});

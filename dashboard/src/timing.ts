@@ -27,13 +27,22 @@ export function markFirstPaint(): void {
   perf()?.mark('gridlens:first-paint');
 }
 
+const interactiveListeners = new Set<() => void>();
+
 export function markInteractive(): void {
   if (interactive) return;
   interactive = true;
   perf()?.mark('gridlens:interactive');
+  for (const l of interactiveListeners) l();
 }
 
 export const isInteractive = (): boolean => interactive;
+
+/** Calls `listener` when the page becomes interactive (for useSyncExternalStore with isInteractive). */
+export function subscribeInteractive(listener: () => void): () => void {
+  interactiveListeners.add(listener);
+  return () => interactiveListeners.delete(listener);
+}
 
 /** A filter or drill change happened now (from an input event or back/forward). */
 export function startInteraction(): void {

@@ -1,15 +1,18 @@
 // One chart panel: title, the ECharts canvas, "save as PNG" and "save data as
 // CSV" buttons, and the loading / error / empty states in place of the canvas.
-// Clicking a chart element calls onSelect (cross-filter or drill).
+// Clicking a chart element calls onSelect (cross-filter or drill). A chart is
+// drawn (setOption) only when what it shows changed and it is on screen.
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { downloadText, downloadUrl } from '../export/download.ts';
 import { fileNameOf, toCsv, type CsvColumn } from '../export/csv.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useChartColors, useTheme } from '../theme.tsx';
+import { reportWaiting } from '../timing.ts';
 import { StatusMessage } from '../views/Status.tsx';
 import { echarts, type ChartOption } from './echarts.ts';
 import { hasValues } from './has-values.ts';
+import { optionSignature } from './option-signature.ts';
 
 const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
 
@@ -46,7 +49,7 @@ interface Props {
 }
 
 export function Chart({ id, title, option, data, loading, error, height = 280, note, onSelect }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const theme = useTheme();
   const colors = useChartColors();
   const el = useRef<HTMLDivElement>(null);
@@ -75,21 +78,76 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
     };
   }, [showCanvas, theme]);
 
+  // What the canvas shows now (per instance): an equal option is not set again.
+  const full = useMemo(
+    () => (option
+      ? {
+          backgroundColor: 'transparent',
+          color: colors.series,
+          // Canvas text does not inherit CSS: name the page's font stack (with CJK faces) explicitly.
+          textStyle: { fontFamily: FONT_FAMILY, color: colors.text },
+          animation: false,
+          ...option,
+          yAxis: alignAxisNames(option.yAxis),
+        }
+      : null),
+    [option, colors],
+  );
+  // The locale too: formatters' closures format numbers for it.
+  const signature = useMemo(() => (full ? optionSignature(full, locale) : null), [full, locale]);
+  const drawn = useRef<{ chart: echarts.ECharts; signature: string } | null>(null);
+
+  // A chart below the fold is drawn when the page is idle (or when it scrolls
+  // into view), not within the interaction: each setOption re-lays out and
+  // repaints the whole canvas. While an on-screen chart waits to be drawn it
+  // counts for the interaction measure (timing.ts).
+  const figure = useRef<HTMLElement>(null);
+  const [onScreen, setOnScreen] = useState<boolean | null>(null); // null: not known yet
   useEffect(() => {
-    if (!chart.current || !option) return;
-    chart.current.setOption(
-      {
-        backgroundColor: 'transparent',
-        color: colors.series,
-        // Canvas text does not inherit CSS: name the page's font stack (with CJK faces) explicitly.
-        textStyle: { fontFamily: FONT_FAMILY, color: colors.text },
-        animation: false,
-        ...option,
-        yAxis: alignAxisNames(option.yAxis),
-      },
-      { notMerge: true },
-    );
-  }, [option, colors, showCanvas]);
+    const node = figure.current;
+    if (!node || typeof IntersectionObserver === 'undefined') {
+      setOnScreen(true);
+      return;
+    }
+    const io = new IntersectionObserver((entries) => setOnScreen(entries[entries.length - 1]!.isIntersecting), { rootMargin: '200px 0px' });
+    io.observe(node);
+    return () => io.disconnect();
+  }, []);
+  const waitId = useRef(Symbol(`chart:${id}`));
+  const pending = showCanvas && signature !== null && onScreen !== false && drawn.current?.signature !== signature;
+  useLayoutEffect(() => {
+    if (pending) reportWaiting(waitId.current, true);
+  }, [pending, signature]);
+  useLayoutEffect(() => {
+    const mine = waitId.current;
+    return () => reportWaiting(mine, false);
+  }, []);
+
+  useEffect(() => {
+    const c = chart.current;
+    if (!c || !full || !signature || onScreen === null) return;
+    const draw = (): void => {
+      if (drawn.current?.chart !== c || drawn.current.signature !== signature) {
+        c.setOption(full, { notMerge: true });
+        drawn.current = { chart: c, signature };
+      }
+    };
+    if (onScreen) {
+      draw();
+      reportWaiting(waitId.current, false);
+      return;
+    }
+    // Off screen: when the page is idle, so a scroll or a print finds it drawn.
+    if (typeof requestIdleCallback !== 'function') {
+      const t = setTimeout(draw, 50);
+      return () => clearTimeout(t);
+    }
+    const handle = requestIdleCallback(draw, { timeout: 2000 });
+    return () => cancelIdleCallback(handle);
+  }, [full, signature, showCanvas, onScreen, theme]);
+  useEffect(() => {
+    if (onScreen === false || !showCanvas) reportWaiting(waitId.current, false);
+  }, [onScreen, showCanvas]);
 
   const savePng = (): void => {
     if (!chart.current) return;
@@ -102,7 +160,7 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
   };
 
   return (
-    <figure className="panel chart" data-chart={id} aria-busy={loading ? 'true' : 'false'}>
+    <figure ref={figure} className="panel chart" data-chart={id} aria-busy={loading ? 'true' : 'false'}>
       <figcaption className="panel-head">
         <h3>{title}</h3>
         <span className="panel-actions">

@@ -4,6 +4,10 @@
 // a query once its extracts are in. The status (manifest, engine ready, error)
 // is observable for the hooks. Each step leaves a User Timing mark
 // (gridlens:data:manifest, gridlens:data:duckdb-ready, gridlens:data:loaded:<mart>).
+//
+// Answers are kept by query (SQL + parameters, LRU): the extracts of a page
+// never change (one version per page load), so a query asked again — back to
+// a view, a filter toggled off — is answered without DuckDB.
 
 import type { BuiltQuery, Manifest, ManifestSummary } from './api.ts';
 import type { Engine, Row } from './engine.ts';
@@ -25,8 +29,16 @@ export interface DataSource {
   manifest(): Promise<Manifest>;
   /** Fetches and inserts the named extracts not loaded yet. */
   load(names: readonly string[]): Promise<void>;
+  /**
+   * Loads the named extracts one after the other, in the background (the other
+   * views' data while the user reads the first); failures are left for the
+   * query that needs the extract to report. Marks gridlens:data:prefetched.
+   */
+  prefetch(names: readonly string[]): Promise<void>;
   /** Runs `query` after loading its extracts; rejects with an AbortError when `signal` aborts before it runs. */
   run<T = Row>(query: BuiltQuery, options?: { signal?: AbortSignal }): Promise<T[]>;
+  /** The answer to `query` if it is known already (asked and answered before), else undefined. */
+  peek<T = Row>(query: BuiltQuery): T[] | undefined;
   status(): SourceStatus;
   subscribe(listener: () => void): () => void;
 }
@@ -36,8 +48,22 @@ function mark(name: string): void {
   globalThis.performance?.mark?.(name);
 }
 
+/** Answers kept (they are small: aggregates, and 100-row pages of the customer list). */
+const ANSWERS_KEPT = 256;
+
+/** Identity of a query's answer: its SQL and its parameters. */
+export function answerKey(query: BuiltQuery): string {
+  return `${query.sql}\u0000${JSON.stringify(query.params)}`;
+}
+
 export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: ExtractFetcher }): DataSource {
   let manifestPromise: Promise<Manifest> | null = null;
+  const answers = new Map<string, Row[]>();
+  const remember = (key: string, rows: Row[]): void => {
+    answers.delete(key);
+    answers.set(key, rows);
+    if (answers.size > ANSWERS_KEPT) answers.delete(answers.keys().next().value as string);
+  };
   let enginePromise: Promise<Engine> | null = null;
   const loading = new Map<string, Promise<void>>();
   let status: SourceStatus = { manifest: null, summary: null, ready: false, error: null, loaded: [] };
@@ -109,12 +135,31 @@ export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: Ex
     async load(names) {
       await Promise.all(names.map(loadOne));
     },
+    async prefetch(names) {
+      const m = await manifest().catch(() => null);
+      if (!m) return;
+      for (const name of names) {
+        if (m.files.some((f) => f.name === name)) await loadOne(name).catch(() => undefined);
+      }
+      mark('gridlens:data:prefetched');
+    },
     async run<T = Row>(query: BuiltQuery, options: { signal?: AbortSignal } = {}): Promise<T[]> {
+      const key = answerKey(query);
+      const known = answers.get(key);
+      if (known) {
+        remember(key, known);
+        return known as T[];
+      }
       await Promise.all(query.extracts.map(loadOne));
       // Superseded while its extracts loaded: do not queue work in DuckDB for a result nobody reads.
       options.signal?.throwIfAborted();
       const e = await engine();
-      return (await e.query(query.sql, query.params)) as T[];
+      const rows = await e.query(query.sql, query.params);
+      remember(key, rows);
+      return rows as T[];
+    },
+    peek<T = Row>(query: BuiltQuery): T[] | undefined {
+      return answers.get(answerKey(query)) as T[] | undefined;
     },
     status: () => status,
     subscribe(listener) {

@@ -97,23 +97,48 @@ export function formatChange(current: number | null, previous: number | null, ki
   return `${sign(rel)}${numberFormat(locale, 1, 1).format(Math.abs(rel))}%`;
 }
 
+// Creating an Intl.DateTimeFormat costs far more than formatting with one (the
+// month pickers and chart axes label every month on every render): one per
+// locale and style, and month labels kept once made.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: Locale, style: 'month' | 'day' | 'timestamp'): Intl.DateTimeFormat {
+  const key = `${locale}|${style}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === 'month' ? { year: 'numeric', month: 'short', timeZone: 'UTC' }
+        : style === 'day' ? { dateStyle: 'medium', timeZone: 'UTC' }
+          : { dateStyle: 'medium', timeStyle: 'short' };
+    f = new Intl.DateTimeFormat(locale, options);
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+const monthLabels = new Map<string, string>();
+
 /** 'YYYY-MM' or 'YYYY-MM-DD' → month label: "Oct 2026" / "2026年10月". */
 export function formatMonth(month: string, locale: Locale): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  const key = `${locale}|${month.slice(0, 7)}`;
+  let label = monthLabels.get(key);
+  if (label === undefined) {
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    label = dateFormat(locale, 'month').format(new Date(Date.UTC(y, m - 1, 1)));
+    if (monthLabels.size < 10_000) monthLabels.set(key, label);
+  }
+  return label;
 }
 
 /** 'YYYY-MM-DD' → a date label in the locale. */
 export function formatDay(day: string, locale: Locale): string {
   const [y, m, d] = day.slice(0, 10).split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return dateFormat(locale, 'day').format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** An ISO timestamp → date and time in the browser's zone. */
 export function formatTimestamp(iso: string, locale: Locale): string {
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(t);
+  return dateFormat(locale, 'timestamp').format(t);
 }
 
 /** The browser's preferred UI locale among ours: any Chinese → zh-CN, else English. */

@@ -1,10 +1,12 @@
 // The global filter bar: period (from / to month), comparison, and the
 // dimension filters (segment, region, tariff, consumption band, channel), each
 // a labelled, keyboard-usable multi-select (a disclosure of checkboxes).
-// Options come from the extracts once DuckDB is ready; the months fall back to
-// the manifest summary's before that.
+// Options come from the extracts once the page is interactive (or as soon as
+// a list is opened): before that the DuckDB worker serves the open view's
+// first answers, and the channel list alone would fetch two extracts the
+// Overview does not read. The months fall back to the manifest summary's.
 
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ManifestSummary } from '../data/api.ts';
 import { dimensionValuesQuery, monthsQuery } from '../data/queries/segments.ts';
 import { channelValuesQuery } from '../data/queries/service.ts';
@@ -12,6 +14,9 @@ import { useQuery } from '../data/hooks.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { FILTER_DIMENSIONS, type FilterDimension, type ScreenState } from '../state/url-state.ts';
+import { isInteractive, subscribeInteractive } from '../timing.ts';
+
+const useInteractive = (): boolean => useSyncExternalStore(subscribeInteractive, isInteractive, isInteractive);
 
 interface Props {
   state: ScreenState;
@@ -23,7 +28,8 @@ interface Props {
 
 export function FilterBar({ state, from, to, summary, onChange }: Props) {
   const { t, month } = useI18n();
-  const monthsQ = useQuery<{ month: string }>(useMemo(() => monthsQuery(), []));
+  const interactive = useInteractive();
+  const monthsQ = useQuery<{ month: string }>(useMemo(() => (interactive ? monthsQuery() : null), [interactive]));
   const months = (monthsQ.rows?.map((r) => r.month) ?? summary?.series.months ?? []).map((m) => m.slice(0, 7));
   // The selected months are always offered, even before the list is known.
   const options = [...new Set([...months, from, to])].sort();
@@ -51,7 +57,7 @@ export function FilterBar({ state, from, to, summary, onChange }: Props) {
         </select>
       </label>
       {FILTER_DIMENSIONS.map((dim) => (
-        <MultiSelect key={dim} dim={dim} selected={state[dim]} onChange={(values) => onChange({ [dim]: values, drill: [] })} />
+        <MultiSelect key={dim} dim={dim} selected={state[dim]} interactive={interactive} onChange={(values) => onChange({ [dim]: values, drill: [] })} />
       ))}
       <button type="button" className="clear" disabled={!anyFilter}
         onClick={() => onChange({ segment: [], region: [], tariff: [], band: [], channel: [], drill: [] })}>
@@ -61,9 +67,11 @@ export function FilterBar({ state, from, to, summary, onChange }: Props) {
   );
 }
 
-function MultiSelect({ dim, selected, onChange }: { dim: FilterDimension; selected: string[]; onChange: (values: string[]) => void }) {
+function MultiSelect({ dim, selected, interactive, onChange }: { dim: FilterDimension; selected: string[]; interactive: boolean; onChange: (values: string[]) => void }) {
   const { t, code } = useI18n();
-  const query = useMemo(() => (dim === 'channel' ? channelValuesQuery() : dimensionValuesQuery(dim)), [dim]);
+  const [opened, setOpened] = useState(false);
+  const wanted = interactive || opened;
+  const query = useMemo(() => (wanted ? (dim === 'channel' ? channelValuesQuery() : dimensionValuesQuery(dim)) : null), [dim, wanted]);
   const q = useQuery<{ value: string }>(query);
   const values = [...new Set([...(q.rows?.map((r) => r.value) ?? []), ...selected])];
   const label = t(`filter.${dim}` as MessageKey);
@@ -82,14 +90,14 @@ function MultiSelect({ dim, selected, onChange }: { dim: FilterDimension; select
   }, []);
 
   return (
-    <details className="control multi" ref={details} data-filter={dim}
+    <details className="control multi" ref={details} data-filter={dim} onToggle={(e) => { if (e.currentTarget.open) setOpened(true); }}
       onKeyDown={(e) => { if (e.key === 'Escape' && details.current) { details.current.open = false; details.current.querySelector('summary')?.focus(); } }}>
       <summary aria-label={`${label}: ${summaryText}`}>
         <span className="control-label">{label}</span> <span className="control-value">{summaryText}</span>
       </summary>
       <fieldset className="multi-options">
         <legend className="sr-only">{label}</legend>
-        {q.loading && values.length === 0 ? <span className="status-loading">{t('state.loading')}</span> : null}
+        {(q.loading || !wanted) && values.length === 0 ? <span className="status-loading">{t('state.loading')}</span> : null}
         {q.error ? <span className="status-error">{q.error.message}</span> : null}
         {values.map((v) => (
           <label key={v} className="option">

@@ -20,6 +20,7 @@ import { Freshness } from './Freshness.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import { StatusMessage } from './Status.tsx';
 import { useTrackedQuery } from './use-tracked-query.ts';
+import { useViewVisible } from './visibility.ts';
 
 /** The cards, in order, and how each value reads. */
 export const CARDS: { kpi: Kpi; kind: ValueKind; /** a rise is good news (colours the change) */ upIsGood: boolean | null }[] = [
@@ -65,9 +66,10 @@ export function Overview({ state, filters, summary, onChange }: Props) {
   const byKpi = new Map((cards ?? []).map((c) => [c.kpi, c]));
   const shown = CARDS.filter((c) => byKpi.has(c.kpi));
 
+  const visible = useViewVisible();
   useEffect(() => {
-    if (cards && cards.some((c) => c.value !== null)) markFirstPaint();
-  }, [cards]);
+    if (visible && cards && cards.some((c) => c.value !== null)) markFirstPaint();
+  }, [cards, visible]);
 
   const moveKpi: AdditiveKpi = (ADDITIVE_KPIS as readonly string[]).includes(state.kpi ?? '') ? (state.kpi as AdditiveKpi) : 'revenue';
   const movedQ = useTrackedQuery<MovedRow>(useMemo(() => whatMoved(filters, moveKpi), [filters, moveKpi]));

@@ -7,6 +7,7 @@ import { useLayoutEffect, useRef } from 'react';
 import type { BuiltQuery, QueryState } from '../data/api.ts';
 import { queryKey, useQuery } from '../data/hooks.ts';
 import { reportWaiting } from '../timing.ts';
+import { useViewVisible } from './visibility.ts';
 
 export function useTrackedQuery<T = Record<string, unknown>>(query: BuiltQuery | null): QueryState<T> {
   const state = useQuery<T>(query);
@@ -23,7 +24,9 @@ export function useTrackedQuery<T = Record<string, unknown>>(query: BuiltQuery |
   } else if (!s.answered && !state.loading && (state.rows !== s.rows || state.error !== s.error)) {
     s.answered = true;
   }
-  const waiting = query !== null && (!seen.current.answered || state.loading);
+  // A hidden (kept-alive) view's panel keeps no one waiting.
+  const visible = useViewVisible();
+  const waiting = visible && query !== null && (!seen.current.answered || state.loading);
 
   useLayoutEffect(() => {
     reportWaiting(id.current, waiting);
