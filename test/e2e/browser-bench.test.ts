@@ -1,0 +1,66 @@
+// The browser benchmark (bench/browser.bench.ts) end to end on a tiny
+// utility: generated and published by the benchmark's own ETL path (on a
+// scratch database of this run), the production build served by etl/serve/,
+// one cold start in Debian Chromium with a short scripted session. Checks that
+// it measures real things, not how fast they are (this machine is shared).
+
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { runBrowserBench } from '../../bench/browser/bench.ts';
+import { generateExtracts } from '../../bench/browser/extracts.ts';
+import { formatReport } from '../../bench/browser/report.ts';
+import { buildDashboard } from '../../etl/serve/build-dashboard.ts';
+import { TMP } from '../helpers/generated.ts';
+import { pipelineDatabase, type Pipeline } from '../etl/run/pipeline-helpers.ts';
+
+const BENCH_TMP = join(TMP, 'e2e', `bench-${process.pid}`);
+const DIST = join(BENCH_TMP, 'dist');
+const INTERACTIONS = 8;
+
+let p: Pipeline | undefined;
+
+afterAll(async () => {
+  await p?.close();
+  rmSync(BENCH_TMP, { recursive: true, force: true });
+});
+
+it('measures a cold start and a scripted session: marks, bytes, heap, one measure per interaction', async () => {
+  mkdirSync(BENCH_TMP, { recursive: true });
+  p = await pipelineDatabase('bench');
+  // The ETL run and the Vite build are independent: side by side.
+  const [extracts] = await Promise.all([
+    generateExtracts({ customers: 150, months: 4, seed: 5, end: '2026-10', dir: join(BENCH_TMP, 'utility'), databaseUrl: p.scratch.url }),
+    buildDashboard({ outDir: DIST }),
+  ]);
+  expect(existsSync(join(extracts, 'current/manifest.json'))).toBe(true);
+
+  const result = await runBrowserBench({ extracts, runs: 1, interactions: INTERACTIONS, dist: DIST, tmpRoot: BENCH_TMP, timeoutMs: 60_000 });
+  const [run] = result.runs;
+  expect(run!.firstPaintMs).toBeGreaterThan(0);
+  expect(run!.interactiveMs).toBeGreaterThanOrEqual(run!.firstPaintMs);
+  expect(run!.dataMarks['duckdb-ready']).toBeGreaterThan(0);
+  expect(run!.dataMarks.manifest).toBeGreaterThan(0);
+  // The first view downloads the engine (the wasm alone is megabytes compressed), an extract and the app.
+  expect(run!.bytes.engine).toBeGreaterThan(1_000_000);
+  expect(run!.bytes.extracts).toBeGreaterThan(0);
+  expect(run!.bytes.app).toBeGreaterThan(0);
+  expect(run!.bytes.total).toBe(run!.bytes.engine + run!.bytes.extracts + run!.bytes.app);
+  expect(run!.requests.some((r) => r.path.endsWith('.wasm'))).toBe(true);
+  expect(run!.heap.afterInteractive).toBeGreaterThan(0);
+
+  expect(result.interactionsScripted).toBe(INTERACTIONS);
+  expect(result.interactionsCounted).toBe(INTERACTIONS);
+  expect(run!.interactions.map((x) => x.step)).toEqual([
+    'view segments', 'drill #0', 'drill #1', 'drill #0', 'drill #2', 'sort list by customer_key', 'sort list by customer_key', 'drill back to all',
+  ]);
+  for (const x of run!.interactions) expect(x.ms, x.step).toBeGreaterThan(0);
+  expect(result.interactionMs!.n).toBe(INTERACTIONS);
+  expect(result.goals.map((g) => g.name)).toEqual(['first paint (median)', 'interactive (median)', 'interaction p95']);
+  expect(result.extracts.files.map((f) => f.name)).toContain('kpi_month');
+  expect(result.machine.chromium).toMatch(/Chrom/);
+
+  const report = formatReport(result);
+  expect(report).toMatch(/first paint \(ms\)/);
+  expect(report).toMatch(/counted 8 of 8 scripted/);
+}, 150_000);
