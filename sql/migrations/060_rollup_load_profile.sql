@@ -22,12 +22,7 @@ create table rollup.load_profile (
 -- The refresh reads one month of the day-type rollup.
 create index usage_month_daytype_month on rollup.usage_month_daytype (month);
 
--- A warehouse that already has rollups gets its table filled now; later
--- refreshes only recompute changed months.
-insert into rollup.load_profile (month, segment, day_type, hour, customers, customer_days, kwh, top_customer_kwh)
-select d.month, cm.segment, d.day_type, (h.hour - 1)::integer,
-       count(*)::integer, sum(d.days)::integer, sum(h.kwh), max(h.kwh)
-from rollup.usage_month_daytype d
-join rollup.customer_month cm on cm.customer_id = d.customer_id and cm.month = d.month
-cross join lateral unnest(d.kwh_by_hour) with ordinality h(kwh, hour)
-group by d.month, cm.segment, d.day_type, h.hour;
+-- A warehouse that already has rollups gets the new table filled by its next
+-- refresh: forgetting the last refresh makes that one recompute every
+-- snapshot month (sql/rollups/snapshot_from.sql), load_profile included.
+delete from rollup.refresh_state;
