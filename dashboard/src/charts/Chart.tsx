@@ -3,7 +3,7 @@
 // Clicking a chart element calls onSelect (cross-filter or drill). A chart is
 // drawn (setOption) only when what it shows changed and it is on screen.
 
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { downloadText, downloadUrl } from '../export/download.ts';
 import { fileNameOf, toCsv, type CsvColumn } from '../export/csv.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -185,11 +185,19 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
 /** Cap on the rows of the text alternative; the CSV has them all. */
 const TABLE_ROWS = 400;
 
+/** Same table: same title, the same rows array (query answers are kept by query) and equal columns. */
+function sameTable(a: { title: string; data: ChartData }, b: { title: string; data: ChartData }): boolean {
+  if (a.title !== b.title || a.data.rows !== b.data.rows || a.data.columns.length !== b.data.columns.length) return false;
+  return a.data.columns.every((c, i) => c.key === b.data.columns[i]!.key && c.label === b.data.columns[i]!.label);
+}
+
 /**
  * The chart's figures as a table for screen readers (a canvas has no text),
- * visually hidden. Raw values, as in the CSV; also what tests read.
+ * visually hidden. Raw values, as in the CSV; also what tests read. Rendered
+ * again only when its rows or columns changed: up to 400 rows of cells for each
+ * chart of a view, on every panel's answer, were DOM work within interactions.
  */
-function DataTable({ title, data }: { title: string; data: ChartData }) {
+const DataTable = memo(function DataTable({ title, data }: { title: string; data: ChartData }) {
   return (
     // The wrapper hides it: a table ignores width and overflow, and would widen the page.
     <div className="sr-only">
@@ -211,4 +219,4 @@ function DataTable({ title, data }: { title: string; data: ChartData }) {
     </table>
     </div>
   );
-}
+}, sameTable);
