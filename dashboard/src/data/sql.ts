@@ -124,13 +124,14 @@ export function filterWhere(filters: Filters, columns: Partial<Record<FilterDime
 
 /**
  * The level of a *_totals extract (GROUP BY CUBE: a null column = all of its
- * values) that answers a question using the dimensions in `used` (grouped by
- * or filtered on): those not null, every other one null. Each row of that
- * level is a disjoint cell, so sums over them are exact.
+ * values) that answers a question grouped by `by` under `filters`: the
+ * dimensions grouped by or filtered on are not null, every other one null.
+ * Each row of that level is a disjoint cell, so sums over them are exact.
  */
-export function levelWhere(dimensions: readonly string[], used: Iterable<string>): SqlPart {
-  const set = new Set(used);
-  return { sql: dimensions.map((d) => `${d} is ${set.has(d) ? 'not ' : ''}null`).join(' and '), params: [] };
+export function levelWhere(dimensions: readonly string[], filters: Filters, by: readonly string[] = []): SqlPart {
+  const used = new Set<string>(by);
+  for (const d of dimensions) if ((filters[d as FilterDimension]?.length ?? 0) > 0) used.add(d);
+  return { sql: dimensions.map((d) => `${d} is ${used.has(d) ? 'not ' : ''}null`).join(' and '), params: [] };
 }
 
 /** Dimension filters set in `filters` (non-empty lists). */

@@ -18,15 +18,11 @@ import { trendWindow } from './usage.ts';
 
 const SURVEY_FILTERS = { segment: 'segment', region: 'region', channel: 'channel' } as const;
 /** The CUBE dimensions of satisfaction_month_totals. */
-const SURVEY_DIMENSIONS = ['segment', 'region', 'channel'] as const;
+export const SURVEY_DIMENSIONS = ['segment', 'region', 'channel'] as const;
 
 /** The period, the filters, and the level with `by` and the filtered dimensions. */
 function surveyWhere(filters: Filters, period: { from: string; to: string }, by: readonly string[] = []): SqlPart {
-  const filtered = SURVEY_DIMENSIONS.filter((d) => filters[d].length > 0);
-  return joinParts(
-    [monthRange('month', period), filterWhere(filters, SURVEY_FILTERS), levelWhere(SURVEY_DIMENSIONS, [...by, ...filtered])],
-    ' and ',
-  );
+  return joinParts([monthRange('month', period), filterWhere(filters, SURVEY_FILTERS), levelWhere(SURVEY_DIMENSIONS, filters, by)], ' and ');
 }
 export const SURVEY_ITEMS = ['overall', 'reliability', 'service', 'price', 'billing', 'communication'] as const;
 export const BREAKDOWNS = ['segment', 'region', 'channel'] as const;

@@ -11,6 +11,7 @@
 
 import type { BuiltQuery, Filters } from '../api.ts';
 import { filterWhere, joinParts, levelWhere, monthRange, type Param, type SqlPart } from '../sql.ts';
+import { SURVEY_DIMENSIONS } from './satisfaction.ts';
 
 export const DRILL_COLUMNS = ['segment', 'region', 'tariff', 'band'] as const;
 export type DrillColumn = (typeof DRILL_COLUMNS)[number];
@@ -58,8 +59,8 @@ export function segmentGroupsQuery(filters: Filters, drill: readonly string[]): 
   if (surveysApply) {
     extracts.push('satisfaction_month_totals');
     // The level of satisfaction_month_totals with this breakdown, the drill path and the filters.
-    const used = [level, ...DRILL_COLUMNS.slice(0, drill.length), ...(['segment', 'region', 'channel'] as const).filter((d) => filters[d].length > 0)];
-    const w = joinParts([monthRange('month', period), filterWhere(filters, SURVEY_FILTERS), path, levelWhere(['segment', 'region', 'channel'], used)], ' and ');
+    const surveyLevel = levelWhere(SURVEY_DIMENSIONS, filters, [level, ...DRILL_COLUMNS.slice(0, drill.length)]);
+    const w = joinParts([monthRange('month', period), filterWhere(filters, SURVEY_FILTERS), path, surveyLevel], ' and ');
     survey = {
       sql: `select ${level} as key,
                    sum(csat_pct * responses) / nullif(sum(responses) filter (where csat_pct is not null), 0) as csat_pct,

@@ -21,11 +21,7 @@ const TICKET_DIMENSIONS = ['channel', 'type', 'region', 'segment'] as const;
 
 /** The period, the filters, and the level with `by` and the filtered dimensions. */
 function ticketWhere(filters: Filters, period: { from: string; to: string }, by: readonly string[] = []): SqlPart {
-  const filtered = (Object.keys(TICKET_FILTERS) as (keyof typeof TICKET_FILTERS)[]).filter((d) => filters[d].length > 0);
-  return joinParts(
-    [monthRange('month', period), filterWhere(filters, TICKET_FILTERS), levelWhere(TICKET_DIMENSIONS, [...by, ...filtered])],
-    ' and ',
-  );
+  return joinParts([monthRange('month', period), filterWhere(filters, TICKET_FILTERS), levelWhere(TICKET_DIMENSIONS, filters, by)], ' and ');
 }
 
 export interface TicketTrendRow {
