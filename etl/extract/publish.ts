@@ -71,7 +71,8 @@ export interface PublishResult {
 export async function publishExtracts(o: PublishOptions): Promise<PublishResult> {
   const marts = o.marts ?? MARTS;
   const started = performance.now();
-  const now = (o.now ?? (() => new Date()))();
+  const clock = o.now ?? (() => new Date());
+  const now = clock();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.dataAsOf)) throw new Error(`dataAsOf must be 'YYYY-MM-DD', not ${JSON.stringify(o.dataAsOf)}`);
   if (!Number.isFinite(o.k) || o.k <= 0) throw new Error(`suppression k must be a positive number, not ${o.k}`);
   const names = marts.map((m) => m.name);
@@ -122,7 +123,7 @@ export async function publishExtracts(o: PublishOptions): Promise<PublishResult>
     client.release();
     released = true;
 
-    const run: ManifestRun | null = o.run ? { ...o.run, finished_at: (o.now ?? (() => new Date()))().toISOString() } : null;
+    const run: ManifestRun | null = o.run ? { ...o.run, finished_at: clock().toISOString() } : null;
     manifest = buildManifest({ version, runId: o.runId, createdAt: now, dataAsOf: o.dataAsOf, k: o.k, extracts: written, summary, run });
     const fh = await fs.open(path.join(partial, MANIFEST_FILE), 'wx', 0o644);
     try {

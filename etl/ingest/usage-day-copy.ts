@@ -5,8 +5,7 @@
 // the server spending ~24 % of its time parsing text (array_in, strtod for
 // every kWh, the date) against ~24 % maintaining the primary key; binary
 // fields are copied, not parsed. Binary also carries every float64 bit
-// exactly, with no decimal round trip. The text form is kept for tests and
-// for reading a row by eye.
+// exactly, with no decimal round trip.
 //
 // Binary layout (PostgreSQL docs, COPY "Binary Format"; array_recv):
 //   tuple  = int16 field count, then per field int32 byte length (−1 = NULL) + bytes
@@ -15,8 +14,8 @@
 //            int32 length, int32 lower bound (1), then per element int32 length + bytes
 // All integers big-endian.
 
-import { copyEscape, type CopyWriter } from './copy-writer.ts';
-import { dayText, type UsageDayRow } from './usage-day-rows.ts';
+import type { CopyWriter } from './copy-writer.ts';
+import type { UsageDayRow } from './usage-day-rows.ts';
 
 const INT4_OID = 23;
 const FLOAT8_OID = 701;
@@ -24,13 +23,6 @@ const BOOL_OID = 16;
 /** Days from 1970-01-01 to PostgreSQL's epoch 2000-01-01. */
 const PG_EPOCH_DAY = 10_957;
 const ARRAY_HEADER = 20;
-
-/** COPY text line of a row (staged rows start with their chunk). */
-export function usageDayTextLine(row: UsageDayRow, staged = false): string {
-  const estimated = row.estimated === null ? '\\N' : `{${row.estimated.map((e) => (e ? 't' : 'f')).join(',')}}`;
-  const values = `${copyEscape(row.customer)}\t${dayText(row.day)}\t${row.interval}\t{${row.offsets.join(',')}}\t{${row.kwh.join(',')}}\t${estimated}\n`;
-  return staged ? `${row.chunk}\t${values}` : values;
-}
 
 /**
  * Writes rows as binary COPY tuples into a CopyWriter opened with

@@ -48,7 +48,7 @@ export interface UsageDayRow {
   /** Null when every reading is actual. */
   readonly estimated: readonly boolean[] | null;
   /** Staged rows: the emission chunk (later chunk wins in the merge); 0 for direct rows. */
-  chunk: number;
+  readonly chunk: number;
 }
 
 class DayRow implements UsageDayRow {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { zoneConverter } from '../../../etl/contract/time-zone.ts';
-import { usageDayTextLine } from '../../../etl/ingest/usage-day-copy.ts';
+import { copyEscape } from '../../../etl/ingest/copy-writer.ts';
 import { UsageDayRows, dayText, type UsageDayRow, type UsageReading } from '../../../etl/ingest/usage-day-rows.ts';
 
 const SHANGHAI = zoneConverter('Asia/Shanghai');
@@ -25,8 +25,13 @@ function rowsOf(readings: UsageReading[], options: { last?: Record<string, strin
   return rows;
 }
 
-/** Rows as COPY text lines (usage-day-copy.ts). */
-const lines = (rows: UsageDayRow[], staged = false) => rows.map((r) => usageDayTextLine(r, staged));
+/** A row in COPY text form, easy to read in assertions (staged rows start with their chunk). */
+function textLine(row: UsageDayRow, staged: boolean): string {
+  const estimated = row.estimated === null ? '\\N' : `{${row.estimated.map((e) => (e ? 't' : 'f')).join(',')}}`;
+  const values = `${copyEscape(row.customer)}\t${dayText(row.day)}\t${row.interval}\t{${row.offsets.join(',')}}\t{${row.kwh.join(',')}}\t${estimated}\n`;
+  return staged ? `${row.chunk}\t${values}` : values;
+}
+const lines = (rows: UsageDayRow[], staged = false) => rows.map((r) => textLine(r, staged));
 /** COPY line → fields (the staged lines start with their chunk number). */
 const fields = (line: string) => line.replace(/\n$/, '').split('\t');
 
