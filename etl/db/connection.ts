@@ -91,7 +91,14 @@ export function createPool(url: string, options: { tz: string; max?: number; log
   // stopped): log it instead of crashing the process with an unhandled 'error'.
   // pg-pool's end() resolves before its sockets finish closing, so a server
   // stopped right after close() may still kill them: expected then, not a warning.
-  pool.on('error', (err) => (pool.ending ? logger.debug : logger.warn)('db_idle_client_error', { err }));
+  pool.on('error', (err) => logger.debug('db_idle_client_error', { err })); // logged by the client's own listener below
+  // A checked-out client emits 'error' too when its connection dies (the
+  // server stopped or killed while a run holds the run lock or sits between two
+  // statements of a transaction), and with no listener that crashed the
+  // process with a stack trace instead of failing the run with a clear
+  // message (test/etl/run/faults-postgres.test.ts). The statement that runs or
+  // comes next on the client fails and is reported; here it is only logged.
+  pool.on('connect', (client) => client.on('error', (err) => (pool.ending ? logger.debug : logger.warn)('db_connection_lost', { err })));
   return pool;
 }
 

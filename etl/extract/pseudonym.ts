@@ -29,6 +29,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { ConfigError, type Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { faultPoint } from '../run/fault-point.ts';
 
 /** Secret file under GRIDLENS_HOME when GRIDLENS_PSEUDONYM_SECRET is unset. */
 export const SECRET_FILE_NAME = 'pseudonym.secret';
@@ -210,6 +211,7 @@ async function keyCustomers(pool: pg.Pool, secret: string, rotate: boolean, opti
         [ids, keys],
       );
       assigned += ids.length;
+      await faultPoint('pseudonyms:keying'); // a batch inserted, not committed
       if (rows.length < batchSize) break;
     }
     await client.query('close gridlens_unkeyed');

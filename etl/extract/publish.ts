@@ -27,6 +27,7 @@ import {
   type ExtractSpec,
 } from './mart-query.ts';
 import { readSummary, SUMMARY_MART } from './summary.ts';
+import { faultPoint } from '../run/fault-point.ts';
 import { CURRENT_LINK, currentVersion, fsyncDir, PARTIAL_PREFIX, pruneVersions, switchCurrent, versionName, VERSIONS_DIR } from './versions.ts';
 
 export interface PublishOptions {
@@ -127,6 +128,7 @@ export async function publishExtracts(o: PublishOptions): Promise<PublishResult>
     manifest = buildManifest({ version, runId: o.runId, createdAt: now, dataAsOf: o.dataAsOf, k: o.k, extracts: written, summary, run });
     const fh = await fs.open(path.join(partial, MANIFEST_FILE), 'wx', 0o644);
     try {
+      await faultPoint('extracts:manifest'); // manifest created, empty
       await fh.writeFile(JSON.stringify(manifest, null, 2) + '\n');
       await fh.sync();
     } finally {
@@ -135,8 +137,10 @@ export async function publishExtracts(o: PublishOptions): Promise<PublishResult>
     await fsyncDir(partial);
     await fs.rename(partial, finalDir);
     renamed = true;
+    await faultPoint('extracts:renamed'); // complete version folder, `current` not switched
     await fsyncDir(versionsDir);
     await switchCurrent(extractsDir, version);
+    await faultPoint('extracts:switched'); // published, run not recorded
   } catch (err) {
     if (!released) client.release();
     await fs.rm(partial, { recursive: true, force: true }).catch(() => undefined);
@@ -205,6 +209,7 @@ async function writeExtract(client: pg.ClientBase, plan: ExtractPlan, dir: strin
   const file = `${plan.spec.name}.arrow`;
   const guard = await pseudonymGuard(client, plan);
   const r = await writeQueryToArrowFile(client, plan.sql, path.join(dir, file), { batchRows: o.batchRows, onBatch: guard });
+  await faultPoint('extracts:write'); // one extract written in the partial folder
   const foreign = guard?.foreign() ?? 0;
   if (foreign > 0) {
     throw new ExtractSpecError(

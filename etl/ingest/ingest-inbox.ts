@@ -18,6 +18,7 @@ import { log as defaultLog, type Logger } from '../log.ts';
 import { discoverInbox, effectiveDateFromName, hashFile, type InboxFile } from './inbox.ts';
 import { emptyResult, loadFile, recordFile, type FileResult } from './load-file.ts';
 import { checkUsageTimeZone } from './usage-time-zone.ts';
+import { faultPoint } from '../run/fault-point.ts';
 
 export type { FileResult } from './load-file.ts';
 
@@ -144,6 +145,7 @@ export async function ingestInbox(o: IngestOptions): Promise<{ files: FileResult
             o.onProgress?.(doneBytes + Math.min(fileBytes, file.bytes), totalBytes);
           },
         });
+        await faultPoint('ingest:file-committed');
         const fields = {
           file: file.file, read: result.read, loaded: result.loaded, rejected: result.rejected, superseded: result.superseded,
           rejectedByReason: result.rejectedByReason, encoding: result.encoding, ms: Date.now() - started, ...timings,

@@ -27,6 +27,7 @@ import type { InboxFile } from './inbox.ts';
 import { readRecords } from './read-records.ts';
 import { StagingSink, UsageSink, type RowSink } from './row-sinks.ts';
 import { fastUsageHeader, makeUsageLineReader } from './usage-fast-lines.ts';
+import { faultPoint } from '../run/fault-point.ts';
 
 export interface FileResult {
   entity: EntityName;
@@ -233,6 +234,7 @@ async function loadFileOnce(ctx: LoadFileContext, allowDirect: boolean): Promise
     }
     take(sink, batch0, 1);
     await sink.flush();
+    await faultPoint('ingest:copy'); // rows sent, COPY open
     for (;;) {
       if (quarantine.full) {
         // One statement at a time on a connection: finish this COPY, quarantine, continue in a new one.

@@ -19,6 +19,7 @@
 
 import type pg from 'pg';
 import { ENTITIES, type EntityName } from '../contract/entities.ts';
+import { faultPoint } from '../run/fault-point.ts';
 
 export interface MergeParams {
   runId: number;
@@ -311,5 +312,6 @@ const MERGES: Record<EntityName, (client: Client, p: MergeParams) => Promise<voi
 export async function mergeStaged(client: Client, entity: EntityName, params: MergeParams): Promise<number> {
   const superseded = params.mayHaveDuplicates ? await dropSuperseded(client, entity) : 0;
   await MERGES[entity](client, params);
+  await faultPoint('ingest:merge'); // merged, not committed
   return superseded;
 }

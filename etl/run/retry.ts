@@ -14,7 +14,8 @@ export function isTransient(err: unknown): boolean {
     if (TRANSIENT_SQLSTATE_PREFIXES.some((p) => code.startsWith(p))) return true;
   }
   const message = (err as Error | null)?.message ?? '';
-  return /Connection terminated|connection timeout|the database system is (starting up|shutting down)/i.test(message);
+  // "…connection error and is not queryable": node-postgres's answer on a client whose connection died between statements.
+  return /Connection terminated|connection timeout|the database system is (starting up|shutting down)|connection error and is not queryable/i.test(message);
 }
 
 export interface RetryOptions {

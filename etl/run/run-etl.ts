@@ -13,6 +13,7 @@ import type { Logger } from '../log.ts';
 import { installMarts, syncSettings } from '../transform/marts.ts';
 import { refreshRollups } from '../transform/rollups.ts';
 import { describeError } from './describe-error.ts';
+import { faultPoint } from './fault-point.ts';
 import { withRetry } from './retry.ts';
 import { finishRun, recordStep, startRun } from './run-log.ts';
 import { tryRunLock } from './run-lock.ts';
@@ -55,6 +56,7 @@ export async function runEtl(o: RunOptions): Promise<RunSummary> {
   let runId: number | null = null;
   let files: FileResult[] = [];
   try {
+    await faultPoint('run:locked');
     runId = await withRetry(() => startRun(o.pool), { onRetry: retryLogger(o.logger, 'start') });
     const log = o.logger.child({ runId });
     log.info('run_started', { inbox: o.inbox, extracts: o.extracts, full: o.full });
@@ -74,10 +76,12 @@ export async function runEtl(o: RunOptions): Promise<RunSummary> {
       pool: o.pool, runId: id, inbox: o.inbox, timeZone: o.config.tz, logger: log,
       onProgress: (done, total) => o.onProgress?.('ingest', done, total),
     }))).files;
+    await faultPoint('run:ingested');
     const asOf = await step('data_as_of', () => updateDataAsOf(o.pool, id));
     await step('pseudonyms', async () => assignPseudonyms(o.pool, await loadOrCreateSecret(o.config)));
     await step('settings', () => syncSettings(o.pool, o.config));
     await step('rollups', () => refreshRollups(o.pool, { full: o.full, logger: log }));
+    await faultPoint('run:rolled-up');
     await step('marts', () => installMarts(o.pool));
     const ingested = totals(files.filter((f) => !f.skipped));
     const nextScheduledAt = await nextScheduledRun(o.config.schedule, o.config.tz);
@@ -114,13 +118,19 @@ export async function runEtl(o: RunOptions): Promise<RunSummary> {
  * The data as-of date: the latest local day with a meter reading, never going
  * backwards from the previous run. Taken from the days this run touched (the
  * rollups' pending list) so it never scans the readings table.
+ *
+ * Earlier runs count whatever their status: a run that died or failed after
+ * its rollups committed has consumed the pending days, but its data is in
+ * core and the next run publishes it, so its as-of is still the data's (with
+ * `succeeded` runs only, the run after such a failure published the new
+ * month's data as of the month before: test/etl/run/faults-kill.test.ts).
  */
 async function updateDataAsOf(pool: pg.Pool, runId: number): Promise<string | null> {
   const { rows } = await pool.query<{ as_of: string | null }>(
     `update ops.etl_run set data_as_of = greatest(
         (select max(day) from rollup.pending_usage_day),
         (select max(day_to) - 1 from rollup.pending_usage_range),
-        (select max(data_as_of) from ops.etl_run where id <> $1 and status = 'succeeded'))
+        (select max(data_as_of) from ops.etl_run where id <> $1))
       where id = $1 returning data_as_of::text as as_of`,
     [runId],
   );

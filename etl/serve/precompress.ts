@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { isCompressible } from './http-policy.ts';
+import { faultPoint } from '../run/fault-point.ts';
 
 export const VARIANTS = { br: '.br', gzip: '.gz' } as const;
 
@@ -52,6 +53,7 @@ export async function precompressFile(file: string): Promise<number> {
         : zlib.createGzip({ level: st.size <= 64 << 20 ? 9 : 6 });
     try {
       await pipeline(createReadStream(file), compressor, createWriteStream(tmp, { mode: 0o644 }));
+      await faultPoint('precompress:write'); // variant written under its temporary name
       await fs.rename(tmp, target);
       written++;
     } catch (err) {

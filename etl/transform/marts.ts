@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import { MARTS } from './mart-catalog.ts';
 import { sqlFile } from './sql-files.ts';
+import { faultPoint } from '../run/fault-point.ts';
 
 export { syncSettings, type MartSettings } from './settings.ts';
 
@@ -37,6 +38,7 @@ export async function installMarts(pool: pg.Pool): Promise<{ views: string[] }> 
     try {
       await client.query('select pg_advisory_xact_lock($1)', [MART_LOCK_KEY]);
       for (const v of [...views].reverse()) await client.query(`drop view if exists ${v.view}`);
+      await faultPoint('marts:install'); // views dropped, not committed
       for (const v of views) {
         try {
           await client.query(sqlFile('marts', v.file));

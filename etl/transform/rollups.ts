@@ -27,6 +27,7 @@
 import type pg from 'pg';
 import { log as defaultLog, type Logger } from '../log.ts';
 import { sqlFile } from './sql-files.ts';
+import { faultPoint } from '../run/fault-point.ts';
 
 export interface RefreshOptions {
   /** Rebuild everything instead of the pending keys. */
@@ -94,6 +95,7 @@ export async function refreshRollups(pool: pg.Pool, options: RefreshOptions): Pr
       if (selective) await client.query('set local jit = off');
       if (selective) await client.query('set local enable_seqscan = off');
       const usageDays = inserted(await run('usage_day'));
+      await faultPoint('rollups:refresh'); // mid-transaction
       if (selective) await client.query('set local enable_seqscan = on');
       if (options.full) {
         await client.query('analyze rollup.usage_day');

@@ -13,6 +13,7 @@ describe('transient database errors', () => {
 
   it('recognises a terminated connection by its message', () => {
     expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isTransient(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
     expect(isTransient(new Error('relation "x" does not exist'))).toBe(false);
   });
 
