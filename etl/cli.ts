@@ -13,6 +13,7 @@ Commands:
   status     recent runs, their row accounting and durations, extract serving
   generate   write a demo utility's exports in the data-contract format
   migrate    create or upgrade the warehouse schema in PostgreSQL
+  users      dashboard users, roles, regions and passwords (the users file)
 
 Run a command with --help for its options. DATABASE_URL selects a PostgreSQL
 server; without it an embedded PostgreSQL is started under .gridlens/.
@@ -26,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.ts')).runCommand,
   status: async () => (await import('./commands/status.ts')).statusCommand,
   schedule: async () => (await import('./commands/schedule.ts')).scheduleCommand,
+  users: async () => (await import('./serve/users-command.ts')).usersCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -144,6 +144,13 @@ function Shell({ state, locale, theme, onChange }: ShellProps) {
               <option value="dark">{t('theme.dark')}</option>
             </select>
           </label>
+          {manifest?.access ? (
+            // A plain form: sign-out works without script, and only as a POST from this page (etl/serve/auth.ts).
+            <form method="post" action="/logout" className="control inline" data-user={manifest.access.user}>
+              <span>{t('auth.signed_in_as', { user: manifest.access.user, role: manifest.access.role })}</span>
+              <button type="submit">{t('auth.sign_out')}</button>
+            </form>
+          ) : null}
         </div>
       </header>
 

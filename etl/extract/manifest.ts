@@ -89,6 +89,14 @@ export interface Manifest {
    * extracts are published outside a run.
    */
   run?: ManifestRun;
+  /**
+   * Whom the server built this manifest for, when it authenticates
+   * (etl/serve/access-manifest.ts): `files` then lists only the extracts the
+   * role may read (region-filtered copies for a user restricted to regions),
+   * and `withheld` names the version's other extracts. Absent in published
+   * manifests and when the server does not authenticate.
+   */
+  access?: ManifestAccess;
   suppression: {
     /** Cells with fewer customers than k are suppressed. */
     k: number;
@@ -100,6 +108,18 @@ export interface Manifest {
     rule: string;
     marts: Record<string, MartSuppression>;
   };
+}
+
+export interface ManifestAccess {
+  user: string;
+  /** One of etl/serve/roles.ts ROLES. */
+  role: string;
+  /** etl/serve/roles.ts permissions of the role. */
+  permissions: string[];
+  /** Regions the rows are limited to; null = every region. */
+  regions: string[] | null;
+  /** Extracts of this version the role may not read (not in `files`). */
+  withheld: string[];
 }
 
 /**

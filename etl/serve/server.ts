@@ -1,16 +1,22 @@
 // The dashboard server (node:http): the Vite build under `/`, the extracts
-// under /extracts/ (current/manifest.json and versions/<version>/<file>).
-// Decisions are made by the pure modules (routes, http-policy); this file is
-// the I/O edge: read the request, find the file, stream it.
+// under /extracts/ (current/manifest.json and versions/<version>/<file>), and
+// with authentication on (auth.ts) the sign-in routes, a user's own manifest
+// and only the extract files their role and regions allow (extract-access.ts).
+// Decisions are made by the pure modules (routes, http-policy, roles,
+// access-manifest); this file is the I/O edge: read the request, find the
+// file, stream it (send.ts).
 
-import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.ts';
-import { cacheControlOf, contentTypeOf, etagMatches, extensionOf, HTML_SECURITY_HEADERS, isCompressible, negotiateEncoding, REVALIDATE, type Encoding } from './http-policy.ts';
+import type { Auth } from './auth.ts';
+import { createExtractAccess, type ExtractAccess } from './extract-access.ts';
+import { cacheControlOf, contentTypeOf, extensionOf, HTML_SECURITY_HEADERS, isCompressible, REVALIDATE } from './http-policy.ts';
 import { precompressFile } from './precompress.ts';
-import { routeOf, type Route } from './routes.ts';
-import { etagOf, findFile, freshVariants, type FoundFile } from './static-files.ts';
+import { EXTRACTS_PREFIX, routeOf, type Route } from './routes.ts';
+import { sendFile, sendJson, sendMemory } from './send.ts';
+import { findFile, type FoundFile } from './static-files.ts';
+import type { Principal } from './roles.ts';
 
 export interface ServerOptions {
   /** The dashboard build (dist/dashboard). */
@@ -18,11 +24,24 @@ export interface ServerOptions {
   /** The extracts root (config.extracts: versions/ and current). */
   extractsDir: string;
   logger?: Logger;
+  /**
+   * Who may read what. `npm start` passes an Auth (auth.ts: sign-in, roles,
+   * regions). { mode: 'none' } (the default: tests, benchmarks, the Vite dev
+   * server) serves everything to whoever reaches the port.
+   */
+  auth?: Auth | { mode: 'none' };
 }
+
+/** Extract files a user may read: cached by the browser only, for a year (their URLs never change content). */
+export const PRIVATE_IMMUTABLE = 'private, max-age=31536000, immutable';
+/** A user's manifest: revalidated on every use, never kept by a shared cache. */
+export const PRIVATE_REVALIDATE = 'private, no-cache';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 export function createRequestHandler(o: ServerOptions): RequestHandler {
+  const auth = !o.auth || o.auth.mode === 'none' ? null : (o.auth as Auth);
+  const access = auth ? createExtractAccess({ extractsDir: o.extractsDir, logger: o.logger }) : null;
   // Files found without their variants are compressed in the background, once.
   const compressing = new Set<string>();
   const precompressLater = (file: FoundFile) => {
@@ -32,8 +51,12 @@ export function createRequestHandler(o: ServerOptions): RequestHandler {
       .catch((err: unknown) => o.logger?.warn('precompress_failed', { file: file.path, err }))
       .finally(() => compressing.delete(file.path));
   };
+  const notFound = (res: http.ServerResponse): void => {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': REVALIDATE }).end('not found\n');
+  };
 
   const serve = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (auth && (await auth.handle(req, res))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
       return;
@@ -41,6 +64,13 @@ export function createRequestHandler(o: ServerOptions): RequestHandler {
     // The raw path, not a WHATWG-normalised one: routeOf judges every segment as sent.
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const route = routeOf(rawPath);
+    if (auth && access && rawPath.startsWith(EXTRACTS_PREFIX)) {
+      // Data: nothing without a user, not even whether a path exists.
+      const id = await auth.identify(req);
+      if (!id.principal) return auth.refuse(req, res, id, false);
+      if (route?.root !== 'extracts') return notFound(res);
+      return serveExtract(req, res, route, id.principal, auth, access);
+    }
     let file = route ? await findFile(rootOf(route, o), route.path) : null;
     let servedRoute = route;
     if (!file && route?.root === 'dashboard' && route.spaFallback && (req.headers.accept ?? '').includes('text/html')) {
@@ -48,43 +78,45 @@ export function createRequestHandler(o: ServerOptions): RequestHandler {
       servedRoute = { root: 'dashboard', path: 'index.html', hashed: false, spaFallback: false };
       file = await findFile(o.distDir, 'index.html');
     }
-    if (!file || !servedRoute) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': REVALIDATE }).end('not found\n');
-      return;
+    if (!file || !servedRoute) return notFound(res);
+    const html = extensionOf(servedRoute.path) === 'html';
+    if (auth && html) {
+      // The app's pages need a user; its scripts, styles and wasm hold code, no data, and load without one.
+      const id = await auth.identify(req);
+      if (!id.principal) return auth.refuse(req, res, id, true);
     }
+    await sendFile(req, res, file, {
+      contentType: contentTypeOf(servedRoute.path),
+      cacheControl: cacheControlOf(servedRoute),
+      compressible: isCompressible(servedRoute.path, file.stat.size),
+      // A page is the sign-in redirect for one request and the app for the next: no cache may mix them.
+      vary: auth && html ? auth.vary : undefined,
+      headers: html ? HTML_SECURITY_HEADERS : undefined,
+    }, { precompressLater, logger: o.logger });
+  };
 
-    const compressible = isCompressible(servedRoute.path, file.stat.size);
-    const variants = compressible ? await freshVariants(file) : new Map<Encoding, FoundFile>();
-    if (compressible && variants.size < 2) precompressLater(file);
-    const encoding = negotiateEncoding(req.headers['accept-encoding'], [...variants.keys()]);
-    const body = encoding === 'identity' ? file : variants.get(encoding)!;
-    const etag = await etagOf(body);
-    const headers: http.OutgoingHttpHeaders = {
-      'Content-Type': contentTypeOf(servedRoute.path),
-      'Cache-Control': cacheControlOf(servedRoute),
-      ETag: etag,
-      'X-Content-Type-Options': 'nosniff',
-    };
-    if (compressible) headers.Vary = 'Accept-Encoding';
-    if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
-    if (extensionOf(servedRoute.path) === 'html') Object.assign(headers, HTML_SECURITY_HEADERS);
-
-    if (etagMatches(req.headers['if-none-match'], etag)) {
-      res.writeHead(304, headers).end();
-      return;
+  /** An extract path for a signed-in user: their manifest, or a file their role and regions allow. */
+  const serveExtract = async (req: http.IncomingMessage, res: http.ServerResponse, route: Route & { root: 'extracts' }, principal: Principal, auth: Auth, access: ExtractAccess): Promise<void> => {
+    const [first, versionSegment, name] = route.path.split('/');
+    const version = first === 'current' ? await access.currentVersion() : versionSegment!;
+    const served = version ? await access.served(principal, version) : null;
+    if (!served) return notFound(res);
+    const fileName = first === 'current' ? 'manifest.json' : name!;
+    if (fileName === 'manifest.json') {
+      return sendMemory(req, res, served.body, { contentType: contentTypeOf(fileName), cacheControl: PRIVATE_REVALIDATE, compressible: true, vary: auth.vary });
     }
-    headers['Content-Length'] = body.stat.size;
-    res.writeHead(200, headers);
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
+    const decision = access.file(served, fileName);
+    if (decision.kind === 'forbidden') {
+      o.logger?.warn('extract_forbidden', { user: principal.user, role: principal.role, path: route.path });
+      return sendJson(res, 403, { error: 'forbidden', message: `your role (${principal.role}${principal.regions ? `, regions ${principal.regions.join(', ')}` : ''}) may not read ${fileName}` }, { Vary: auth.vary.join(', ') });
     }
-    createReadStream(body.path)
-      .on('error', (err) => {
-        o.logger?.warn('serve_read_failed', { file: body.path, err });
-        res.destroy(err);
-      })
-      .pipe(res);
+    const file = decision.kind === 'file' ? await findFile(decision.dir, decision.relative) : null;
+    if (!file) return notFound(res);
+    await sendFile(req, res, file, {
+      contentType: contentTypeOf(fileName),
+      cacheControl: PRIVATE_IMMUTABLE,
+      compressible: isCompressible(fileName, file.stat.size),
+    }, { precompressLater, logger: o.logger });
   };
 
   return (req, res) => {

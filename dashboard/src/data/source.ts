@@ -11,7 +11,7 @@
 
 import type { BuiltQuery, Manifest, ManifestSummary } from './api.ts';
 import type { Engine, Row } from './engine.ts';
-import { ExtractError, type ExtractFetcher } from './extract-fetch.ts';
+import { ExtractError, ExtractWithheldError, type ExtractFetcher } from './extract-fetch.ts';
 import { quoteIdent } from './sql.ts';
 
 export interface SourceStatus {
@@ -112,10 +112,14 @@ export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: Ex
     p = (async () => {
       const m = await manifest();
       const file = m.files.find((f) => f.name === name);
+      if (!file && m.access?.withheld.includes(name)) throw new ExtractWithheldError(`extract "${name}" is not available for your role (${m.access.role}).`);
       if (!file) throw new ExtractError(`extract "${name}" is not in extracts version ${m.version} (it has ${m.files.map((f) => f.name).join(', ')}).`);
       // Fetch while the engine starts: both are slow, neither needs the other.
       const [bytes, e] = await Promise.all([o.fetcher.file(m, file), engine()]);
-      await e.insertIPC(name, bytes);
+      // Bytes of the right size that are not Arrow (a damaged file): say which extract, not only DuckDB's words.
+      await e.insertIPC(name, bytes).catch((err: unknown) => {
+        throw new ExtractError(`extract "${name}" (${file.file}) cannot be read as Arrow: ${asError(err).message} — reload the page; if this persists, run the ETL again.`);
+      });
       const [{ n }] = (await e.query(`select count(*)::INTEGER as n from ${quoteIdent(name)}`, [])) as [{ n: number }];
       if (n !== file.rows) throw new ExtractError(`extract "${name}": ${n} rows loaded, the manifest says ${file.rows} — reload the page.`);
       mark(`gridlens:data:loaded:${name}`);

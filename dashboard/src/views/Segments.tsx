@@ -8,6 +8,7 @@ import { useMemo } from 'react';
 import { Chart } from '../charts/LazyChart.tsx';
 import type { ChartOption } from '../charts/echarts.ts';
 import type { Filters } from '../data/api.ts';
+import { useDataStatus } from '../data/hooks.ts';
 import { segmentGroupsQuery, type SegmentGroupRow } from '../data/queries/segments.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { DRILL_LEVELS, nextDrillLevel, type ScreenState } from '../state/url-state.ts';
@@ -67,7 +68,9 @@ function Groups({ level, filters, drill, k, onDrill }: { level: string; filters:
   const i18n = useI18n();
   const { t } = i18n;
   const colors = useChartColors();
-  const q = useTrackedQuery<SegmentGroupRow>(useMemo(() => segmentGroupsQuery(filters, drill), [filters, drill]));
+  // A role without the customer extract (manifest.access.withheld) still gets the groups, without need tags.
+  const needs = !useDataStatus().manifest?.access?.withheld.includes('customer');
+  const q = useTrackedQuery<SegmentGroupRow>(useMemo(() => segmentGroupsQuery(filters, drill, { needs }), [filters, drill, needs]));
   const rows = q.rows ?? [];
   const levelName = t(`col.${level}` as 'col.segment');
   const title = `${t('segments.size_value')} · ${t('segments.by', { level: levelName })}`;
@@ -105,6 +108,7 @@ function Groups({ level, filters, drill, k, onDrill }: { level: string; filters:
       <section className="panel" aria-labelledby="groups-table">
         <div className="panel-head"><h3 id="groups-table">{title}</h3></div>
         {suppressed && k !== null ? <p className="panel-note">{t('state.suppressed', { k })}</p> : null}
+        {needs ? null : <p className="panel-note" data-state="needs-withheld">{t('segments.needs_withheld')}</p>}
         <StatusMessage loading={q.loading && !q.rows} error={q.error} empty={q.rows !== null && rows.length === 0}>
           <table className="data-table" data-table="segment-groups" data-level={level}>
             <thead>

@@ -44,9 +44,11 @@ export interface SegmentGroupRow {
 /**
  * Groups at the level after `drill` (drill.length < 4). Satisfaction joins in
  * only where surveys carry the dimensions in play (segment, region): a tariff
- * or band filter or level leaves it null rather than wrong.
+ * or band filter or level leaves it null rather than wrong. `needs: false`
+ * (a role without the customer extract) leaves the need tags at 0 and the
+ * customer extract out.
  */
-export function segmentGroupsQuery(filters: Filters, drill: readonly string[]): BuiltQuery {
+export function segmentGroupsQuery(filters: Filters, drill: readonly string[], o: { needs?: boolean } = {}): BuiltQuery {
   const level = DRILL_COLUMNS[drill.length];
   if (!level) throw new Error(`drill path ${JSON.stringify(drill)} is at the customer list: use customerPageQuery`);
   const period = { from: filters.from, to: filters.to };
@@ -54,7 +56,8 @@ export function segmentGroupsQuery(filters: Filters, drill: readonly string[]): 
   const cells = joinParts([monthRange('month', period), filterWhere(filters, SEGMENT_FILTERS), path], ' and ');
   const people = joinParts([{ sql: `status = 'active'`, params: [] }, filterWhere(filters, CUSTOMER_FILTERS), path], ' and ');
   const surveysApply = (level === 'segment' || level === 'region') && drill.length <= 2 && filters.tariff.length === 0 && filters.band.length === 0;
-  const extracts = ['segment_month', 'customer'];
+  const withNeeds = o.needs ?? true;
+  const extracts = withNeeds ? ['segment_month', 'customer'] : ['segment_month'];
   let survey: SqlPart = { sql: `select null::VARCHAR as key, null::DOUBLE as csat_pct, null::DOUBLE as survey_responses where false`, params: [] };
   if (surveysApply) {
     extracts.push('satisfaction_month_totals');
@@ -79,12 +82,12 @@ with cells as (
          count(*) filter (where suppressed)::INTEGER as suppressed_cells
     from segment_month where ${cells.sql} group by 1
 ),
-needs as (
+needs as (${withNeeds ? `
   select ${level} as key,
          count(*) filter (where need_green)::INTEGER as need_green,
          count(*) filter (where need_reliability)::INTEGER as need_reliability,
          count(*) filter (where need_price)::INTEGER as need_price
-    from customer where ${people.sql} group by 1
+    from customer where ${people.sql} group by 1` : `select null::VARCHAR as key, 0 as need_green, 0 as need_reliability, 0 as need_price where false`}
 ),
 surveys as (${survey.sql})
 select cells.key, cells.customers, cells.kwh, cells.revenue, cells.arrears,
@@ -97,7 +100,7 @@ select cells.key, cells.customers, cells.kwh, cells.revenue, cells.arrears,
   left join needs on needs.key = cells.key
   left join surveys on surveys.key = cells.key
  order by cells.revenue desc nulls last, cells.key`;
-  return { sql, params: [filters.to, filters.to, ...cells.params, ...people.params, ...survey.params], extracts };
+  return { sql, params: [filters.to, filters.to, ...cells.params, ...(withNeeds ? people.params : []), ...survey.params], extracts };
 }
 
 /** Columns of the customer list (the customer extract: pseudonymous key and profile, no personal data). */
