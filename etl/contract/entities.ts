@@ -21,7 +21,10 @@ export interface ColumnSpec {
   readonly values?: readonly EnumValue[];
   /** Maximum length in UTF-16 code units (ids are ASCII in practice). */
   readonly maxLength?: number;
-  /** Inclusive bounds for int/number columns and the reason used when broken. */
+  /**
+   * Inclusive bounds for int/number columns and the reason used when broken
+   * (negative_kwh applies below min only; above max is always out_of_range).
+   */
   readonly range?: { readonly min?: number; readonly max?: number; readonly code: 'out_of_range' | 'negative_kwh' };
   /** Closed set of allowed numbers (interval_minutes). */
   readonly oneOf?: { readonly values: readonly number[]; readonly code: 'bad_interval' };
@@ -90,7 +93,23 @@ const SURVEY_CHANNELS = [
 // length limit applies to all of them (a longer id cannot match a customer).
 export const CUSTOMER_ID_MAX = 32;
 
-const MONEY_RANGE = { min: -999_999_999_999.99, max: 999_999_999_999.99, code: 'out_of_range' } as const;
+// Ten billion CNY either way, far beyond any real bill. The bound was the
+// warehouse's numeric(14,2) (999,999,999,999.99), but rollup.bill_month adds up
+// a customer's bills of a month in the same type: two bills of 600 billion
+// overflowed it and failed the whole run ("numeric field overflow"). Now it
+// takes more than 100 bills of the maximum in one customer-month.
+const MONEY_RANGE = { min: -9_999_999_999.99, max: 9_999_999_999.99, code: 'out_of_range' } as const;
+
+/**
+ * Largest kWh accepted in one reading or bill: 10^15 (a million TWh, thirty
+ * times the world's yearly electricity). The contract only says ≥ 0, but a
+ * finite absurd value (1e308) passed every check and then overflowed the
+ * rollups' float64 sums, failing the whole run ("value out of range:
+ * overflow"); below this bound no sum of readings or bills can overflow.
+ * Above it: out_of_range.
+ */
+export const KWH_MAX = 1e15;
+const KWH_RANGE = { min: 0, max: KWH_MAX, code: 'negative_kwh' } as const;
 
 // Generic so the column name stays a literal type (RowOf needs it).
 const score = <N extends string, R extends boolean>(name: N, required: R) =>
@@ -155,7 +174,7 @@ export const USAGE = {
     { name: 'customer_id', type: 'text', required: true, maxLength: CUSTOMER_ID_MAX, references: 'customers' },
     { name: 'reading_start', type: 'timestamp', required: true },
     { name: 'interval_minutes', type: 'int', required: true, oneOf: { values: [15, 30, 60, 1440], code: 'bad_interval' } },
-    { name: 'kwh', type: 'number', required: true, range: { min: 0, code: 'negative_kwh' } },
+    { name: 'kwh', type: 'number', required: true, range: KWH_RANGE },
     {
       name: 'quality',
       type: 'enum',
@@ -178,9 +197,9 @@ export const BILLING = {
     { name: 'customer_id', type: 'text', required: true, maxLength: CUSTOMER_ID_MAX, references: 'customers' },
     { name: 'period_start', type: 'date', required: true },
     { name: 'period_end', type: 'date', required: true },
-    { name: 'kwh', type: 'number', required: true, range: { min: 0, code: 'negative_kwh' } },
-    // Negative for a credit note. The bound is the warehouse's numeric(14,2): a
-    // larger value would fail the whole COPY batch instead of one row.
+    { name: 'kwh', type: 'number', required: true, range: KWH_RANGE },
+    // Negative for a credit note. Bounded (MONEY_RANGE): a value beyond the
+    // warehouse's numeric(14,2) would fail the whole file instead of one row.
     { name: 'amount', type: 'number', required: true, range: MONEY_RANGE },
     { name: 'issued_on', type: 'date', required: true },
     { name: 'due_on', type: 'date', required: true },

@@ -37,6 +37,13 @@ function display(cell: string): string {
 
 const quoteList = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
 
+/** What a first header cell that no CSV header starts with says the file is, or null. */
+function otherFormat(firstCell: string): string | null {
+  if (/^[[{]/.test(firstCell)) return 'JSON';
+  if (/^<(!doctype|html|\?xml|table|head|body|meta)\b/i.test(firstCell)) return 'HTML or XML (a web page, or a sheet saved as a web page)';
+  return null;
+}
+
 /** Locate the entity's columns in a header row; reject the file if a required one is missing. */
 export function mapHeader(spec: EntitySpec, header: readonly string[]): HeaderResult {
   const shown = header.map(display);
@@ -86,8 +93,14 @@ export function mapHeader(spec: EntitySpec, header: readonly string[]): HeaderRe
   }
 
   const missing = spec.columns.filter((c, i) => c.required && fieldIndex[i] === -1).map((c) => c.name);
+  const nothingMatched = fieldIndex.every((i) => i === -1);
+  // A JSON document or a web page saved under a .csv name is not a CSV with a
+  // wrong header: say what it is (not_csv), as for a binary file.
+  const other = nothingMatched ? otherFormat(shown[0] ?? '') : null;
+  if (other !== null) {
+    return { ok: false, code: 'not_csv', message: `${spec.name} file looks like ${other}, not CSV: export it as comma-separated text with a header row`, missing: [] };
+  }
   if (missing.length > 0) {
-    const nothingMatched = fieldIndex.every((i) => i === -1);
     const hint = nothingMatched ? ' (no contract column was found: is the first line the header row?)' : '';
     return {
       ok: false,

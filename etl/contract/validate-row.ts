@@ -7,7 +7,7 @@
 // - Surrounding whitespace is trimmed (exports padded by spreadsheets are common
 //   and the padding never carries meaning); a field empty after trimming is null,
 //   or the column's contract default, or `missing_value` if required.
-// - Text must not contain U+FFFD (the decoder's mark for bytes that were not
+// - No field may contain U+FFFD (the decoder's mark for bytes that were not
 //   valid UTF-8) or NUL (PostgreSQL text cannot store it): `bad_encoding`.
 // - Checks run in column order, then date order, then the customer hook; the
 //   first problem found is the one reported.
@@ -63,6 +63,9 @@ export const KEY_SEPARATOR = '\u001f';
 
 const reject = (code: ReasonCode, column: string | null, message: string): RowRejection => ({ ok: false, code, column, message });
 
+const notText = (column: string, text: string): RowRejection =>
+  reject('bad_encoding', column, `column "${column}": ${showValue(text)} contains bytes that are not valid text (is the file UTF-8 or GB18030?)`);
+
 function rangeCheck(spec: EntitySpec['columns'][number]): CompiledColumn['check'] {
   const { name, range, oneOf } = spec;
   if (oneOf !== undefined) {
@@ -76,8 +79,9 @@ function rangeCheck(spec: EntitySpec['columns'][number]): CompiledColumn['check'
   const allowed = range.max === undefined ? `≥ ${min}` : `${min}–${max}`;
   return (value, text) => {
     if (value >= min && value <= max) return null;
-    const what = range.code === 'negative_kwh' ? 'is negative; kWh must be ≥ 0' : `is out of range (allowed ${allowed})`;
-    return reject(range.code, name, `column "${name}": ${showValue(text)} ${what}`);
+    // negative_kwh names the one kWh problem the contract spells out; too large a kWh is out_of_range.
+    if (range.code === 'negative_kwh' && value < min) return reject('negative_kwh', name, `column "${name}": ${showValue(text)} is negative; kWh must be ≥ 0`);
+    return reject('out_of_range', name, `column "${name}": ${showValue(text)} is out of range (allowed ${allowed})`);
   };
 }
 
@@ -159,16 +163,15 @@ export function makeRowValidator<S extends EntitySpec>(spec: S, header: HeaderMa
         if (text.length > column.maxLength) {
           return reject('text_too_long', column.name, `column "${column.name}": ${showValue(text)} is longer than ${column.maxLength} characters`);
         }
-        if (text.indexOf('\ufffd') !== -1 || text.indexOf('\u0000') !== -1) {
-          return reject('bad_encoding', column.name, `column "${column.name}": ${showValue(text)} contains bytes that are not valid text (is the file UTF-8 or GB18030?)`);
-        }
+        if (text.indexOf('\ufffd') !== -1 || text.indexOf('\u0000') !== -1) return notText(column.name, text);
         row[column.name] = text;
         continue;
       }
       const parsed = column.parse(text);
       if (!parsed.ok) {
-        const code = text.indexOf('\ufffd') !== -1 ? 'bad_encoding' : parsed.code;
-        return reject(code, column.name, `column "${column.name}": ${parsed.message}`);
+        // Invalid bytes or a NUL inside a number, date or enum: the problem is the bytes, not the value's form.
+        if (text.indexOf('\ufffd') !== -1 || text.indexOf('\u0000') !== -1) return notText(column.name, text);
+        return reject(parsed.code, column.name, `column "${column.name}": ${parsed.message}`);
       }
       if (column.check !== null) {
         const problem = column.check(parsed.value as number, text);

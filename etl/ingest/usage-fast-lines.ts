@@ -11,12 +11,13 @@
 // under the header `customer_id,reading_start,interval_minutes,kwh[,quality]`
 // in that order. The reader only ACCEPTS: a line it has any doubt about
 // (quotes, spaces, another timestamp form, an offset, 24:00, a sign or an
-// exponent, more than 15 digits, a synonym, an unknown customer, an invalid
-// value of any kind) returns false and goes the general way, which then gives
-// the exact value or the exact rejection. For every line it accepts, the
-// values equal the general validator's (a test compares them line by line).
+// exponent, more than 15 digits, more than KWH_MAX kWh, a synonym, an unknown
+// customer, an invalid value of any kind) returns false and goes the general
+// way, which then gives the exact value or the exact rejection. For every line
+// it accepts, the values equal the general validator's (a test compares them
+// line by line).
 
-import { CUSTOMER_ID_MAX } from '../contract/entities.ts';
+import { CUSTOMER_ID_MAX, KWH_MAX } from '../contract/entities.ts';
 import { DAY_MS, daysFromCivil, type ZoneConverter } from '../contract/time-zone.ts';
 import type { HeaderMap } from '../contract/header.ts';
 
@@ -135,6 +136,9 @@ export function makeUsageLineReader(withQuality: boolean, o: UsageLineReaderOpti
     }
     if (digits === 0 || digits > 15) return false;
     const kwh = mantissa / POWERS_OF_TEN[fraction];
+    // Never true while KWH_MAX ≥ 10^15 (15 digits cannot reach it); kept so that
+    // lowering the bound cannot make this path accept what the validator rejects.
+    if (kwh > KWH_MAX) return false;
 
     // quality: empty (actual), actual or estimated; then the end of the line.
     let estimated = false;
