@@ -11,8 +11,13 @@ export function downloadUrl(url: string, fileName: string): void {
   a.remove();
 }
 
+/** The file's content: the text as UTF-8 bytes (a leading BOM included, as EF BB BF). */
+export function textBlob(text: string, type: string): Blob {
+  return new Blob([text], { type });
+}
+
 export function downloadText(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  const url = URL.createObjectURL(textBlob(text, type));
   downloadUrl(url, fileName);
   // The click has started the download; the URL is not needed after this task.
   setTimeout(() => URL.revokeObjectURL(url), 0);
