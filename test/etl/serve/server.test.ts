@@ -161,6 +161,9 @@ describe('dashboard server', () => {
       '/assets/leak-AbCdEf12.js', '/.gridlens-build', '/%00', '/assets/index-AbCdEf12.js%00.png',
       // Under /extracts/ only current/manifest.json and versions/<version>/<file>.
       '/extracts/current/kpi_month.arrow', `/extracts/versions/${VERSION}`, '/extracts/', '//etc/passwd',
+      // Double-encoded: decoded once they are literal '%2e%2e' names, never a second time into '..'.
+      '/%252e%252e/secret.txt', '/assets/%252e%252e%252f%252e%252e%252fsecret.txt', '/assets/..%252f..%252fsecret.txt',
+      `/extracts/versions/${VERSION}/%252e%252e%252f%252e%252e%252f%252e%252e%252fsecret.txt`, '/extracts/versions/%252e%252e/%252e%252e/secret.txt',
     ];
     for (const p of attempts) {
       const r = await request(p, { Accept: 'text/html' });
