@@ -61,6 +61,14 @@ export function reportWaiting(id: symbol, isWaiting: boolean): void {
 
 export const waitingCount = (): number => waiting.size;
 
+const settledListeners: (() => void)[] = [];
+
+/** Calls `fn` once no interaction is in progress (now, or right after the current one's measure). */
+export function whenSettled(fn: () => void): void {
+  if (interactionStart === null && waiting.size === 0) fn();
+  else settledListeners.push(fn);
+}
+
 function scheduleCheck(): void {
   if (checkScheduled) return;
   checkScheduled = true;
@@ -68,10 +76,13 @@ function scheduleCheck(): void {
   nextFrame(() =>
     nextFrame(() => {
       checkScheduled = false;
-      if (interactionStart === null || waiting.size > 0) return;
-      const p = perf();
-      p?.measure('gridlens:interaction', { start: interactionStart, end: p.now() });
-      interactionStart = null;
+      if (waiting.size > 0) return;
+      if (interactionStart !== null) {
+        const p = perf();
+        p?.measure('gridlens:interaction', { start: interactionStart, end: p.now() });
+        interactionStart = null;
+      }
+      for (const fn of settledListeners.splice(0)) fn();
     }),
   );
 }

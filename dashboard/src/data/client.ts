@@ -31,6 +31,6 @@ export function setDataSource(next: DataSource): void {
 }
 
 /** Runs a built query outside React (tests, benchmarks, exports). */
-export function runQuery<T = Row>(query: BuiltQuery, options?: { signal?: AbortSignal }): Promise<T[]> {
+export function runQuery<T = Row>(query: BuiltQuery, options?: { signal?: AbortSignal; background?: boolean }): Promise<T[]> {
   return dataSource().run<T>(query, options);
 }

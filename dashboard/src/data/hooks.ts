@@ -17,7 +17,8 @@ export function queryKey(query: BuiltQuery | null): string | null {
   return query ? answerKey(query) : null;
 }
 
-export function useQuery<T = Record<string, unknown>>(query: BuiltQuery | null): QueryState<T> {
+export function useQuery<T = Record<string, unknown>>(query: BuiltQuery | null, o: { background?: boolean } = {}): QueryState<T> {
+  const background = o.background === true;
   const key = queryKey(query);
   const [state, setState] = useState<QueryState<T>>(() => {
     const known = query ? dataSource().peek<T>(query) : undefined;
@@ -43,7 +44,7 @@ export function useQuery<T = Record<string, unknown>>(query: BuiltQuery | null):
     }
     const abort = new AbortController();
     setState((s) => (s.loading && s.error === null ? s : { rows: s.rows, loading: true, error: null }));
-    runQuery<T>(q, { signal: abort.signal }).then(
+    runQuery<T>(q, { signal: abort.signal, background }).then(
       (rows) => {
         if (generation.current === mine) setState({ rows, loading: false, error: null });
       },
@@ -53,7 +54,8 @@ export function useQuery<T = Record<string, unknown>>(query: BuiltQuery | null):
       },
     );
     return () => abort.abort();
-  }, [key]);
+    // A hidden view's query shown before its answer came: asked again in the foreground (the data source runs it once).
+  }, [key, background]);
 
   return state;
 }

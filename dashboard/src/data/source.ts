@@ -35,8 +35,14 @@ export interface DataSource {
    * query that needs the extract to report. Marks gridlens:data:prefetched.
    */
   prefetch(names: readonly string[]): Promise<void>;
-  /** Runs `query` after loading its extracts; rejects with an AbortError when `signal` aborts before it runs. */
-  run<T = Row>(query: BuiltQuery, options?: { signal?: AbortSignal }): Promise<T[]>;
+  /**
+   * Runs `query` after loading its extracts; rejects with an AbortError when
+   * `signal` aborts before it runs. A `background` query (a hidden view
+   * catching up with the filters) waits until no foreground query is in
+   * flight and runs one at a time, so it delays what the user waits for by one
+   * small query at most; asked again in the foreground, it runs at once.
+   */
+  run<T = Row>(query: BuiltQuery, options?: { signal?: AbortSignal; background?: boolean }): Promise<T[]>;
   /** The answer to `query` if it is known already (asked and answered before), else undefined. */
   peek<T = Row>(query: BuiltQuery): T[] | undefined;
   status(): SourceStatus;
@@ -50,6 +56,14 @@ function mark(name: string): void {
 
 /** Answers kept (they are small: aggregates, and 100-row pages of the customer list). */
 const ANSWERS_KEPT = 256;
+
+interface InFlight {
+  rows: Promise<Row[]>;
+  /** Askers still waiting for it. */
+  askers: number;
+  toForeground(): void;
+  cancel(): void;
+}
 
 /** Identity of a query's answer: its SQL and its parameters. */
 export function answerKey(query: BuiltQuery): string {
@@ -65,6 +79,17 @@ export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: Ex
     if (answers.size > ANSWERS_KEPT) answers.delete(answers.keys().next().value as string);
   };
   let enginePromise: Promise<Engine> | null = null;
+  // Foreground queries in flight; the background query running (one at most);
+  // the background ones waiting for a quiet moment (FIFO).
+  let foreground = 0;
+  let backgroundBusy = false;
+  const backgroundQueue: (() => void)[] = [];
+  const pumpBackground = (): void => {
+    if (backgroundBusy || foreground > 0) return;
+    backgroundQueue.shift()?.();
+  };
+  // Queries asked and not answered yet, by key: the same question asked twice is run once.
+  const inFlight = new Map<string, InFlight>();
   const loading = new Map<string, Promise<void>>();
   let status: SourceStatus = { manifest: null, summary: null, ready: false, error: null, loaded: [] };
   const listeners = new Set<() => void>();
@@ -130,6 +155,74 @@ export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: Ex
     return p;
   };
 
+  /**
+   * One question on its way to DuckDB, shared by everyone who asks it before
+   * it is answered. It starts as a background query (waits its turn) unless
+   * someone asks in the foreground; when every asker gave up before it reached
+   * DuckDB, it never runs.
+   */
+  const startQuery = (key: string, query: BuiltQuery): InFlight => {
+    // A variable the closures below change: widened so TypeScript does not narrow it to 'waiting'.
+    let mode = 'waiting' as 'waiting' | 'background' | 'foreground' | 'cancelled';
+    let go!: () => void;
+    let stop!: (err: Error) => void;
+    const turn = new Promise<void>((resolve, reject) => {
+      go = resolve;
+      stop = reject;
+    });
+    const leaveQueue = (): void => {
+      const i = backgroundQueue.indexOf(toBackground);
+      if (i >= 0) backgroundQueue.splice(i, 1);
+    };
+    const toBackground = (): void => {
+      if (mode !== 'waiting') return;
+      mode = 'background';
+      backgroundBusy = true;
+      go();
+    };
+    const self: InFlight = {
+      askers: 0,
+      rows: null as unknown as Promise<Row[]>,
+      toForeground() {
+        if (mode !== 'waiting') return;
+        mode = 'foreground';
+        foreground += 1;
+        leaveQueue();
+        go();
+      },
+      cancel() {
+        if (mode !== 'waiting') return; // already in DuckDB: let it finish, the answer is kept
+        mode = 'cancelled';
+        leaveQueue();
+        // At once, not when it settles: whoever asks next (e.g. the same panel, now shown) starts afresh.
+        if (inFlight.get(key) === self) inFlight.delete(key);
+        stop(new DOMException('superseded before it ran', 'AbortError'));
+      },
+    };
+    backgroundQueue.push(toBackground);
+    queueMicrotask(pumpBackground);
+    self.rows = (async () => {
+      try {
+        // Extracts load while the question waits for its turn.
+        await Promise.all([Promise.all(query.extracts.map(loadOne)), turn]);
+        // Everyone gave up while its extracts loaded: queue no work in DuckDB for a result nobody reads.
+        if (self.askers === 0) throw new DOMException('superseded before it ran', 'AbortError');
+        const e = await engine();
+        const r = await e.query(query.sql, query.params);
+        remember(key, r);
+        return r;
+      } finally {
+        if (inFlight.get(key) === self) inFlight.delete(key);
+        if (mode === 'background') backgroundBusy = false;
+        else if (mode === 'foreground') foreground -= 1;
+        // Let the foreground's answer reach the screen before the next background question.
+        setTimeout(pumpBackground, 0);
+      }
+    })();
+    self.rows.catch(() => undefined); // the askers handle it
+    return self;
+  };
+
   return {
     start() {
       manifest().catch(() => undefined);
@@ -147,20 +240,33 @@ export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: Ex
       }
       mark('gridlens:data:prefetched');
     },
-    async run<T = Row>(query: BuiltQuery, options: { signal?: AbortSignal } = {}): Promise<T[]> {
+    async run<T = Row>(query: BuiltQuery, options: { signal?: AbortSignal; background?: boolean } = {}): Promise<T[]> {
       const key = answerKey(query);
       const known = answers.get(key);
       if (known) {
         remember(key, known);
         return known as T[];
       }
-      await Promise.all(query.extracts.map(loadOne));
-      // Superseded while its extracts loaded: do not queue work in DuckDB for a result nobody reads.
       options.signal?.throwIfAborted();
-      const e = await engine();
-      const rows = await e.query(query.sql, query.params);
-      remember(key, rows);
-      return rows as T[];
+      let q = inFlight.get(key);
+      if (!q) {
+        q = startQuery(key, query);
+        inFlight.set(key, q);
+      }
+      const asked = q;
+      asked.askers += 1;
+      if (!options.background) asked.toForeground();
+      const signal = options.signal;
+      const onAbort = (): void => {
+        asked.askers -= 1;
+        if (asked.askers === 0) asked.cancel();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return (await Promise.race([asked.rows, aborted(signal)])) as T[];
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
     },
     peek<T = Row>(query: BuiltQuery): T[] | undefined {
       return answers.get(answerKey(query)) as T[] | undefined;
@@ -171,6 +277,15 @@ export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: Ex
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** Never settles without a signal; rejects when `signal` aborts. */
+function aborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 function asError(err: unknown): Error {

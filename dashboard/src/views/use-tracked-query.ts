@@ -10,7 +10,9 @@ import { reportWaiting } from '../timing.ts';
 import { useViewVisible } from './visibility.ts';
 
 export function useTrackedQuery<T = Record<string, unknown>>(query: BuiltQuery | null): QueryState<T> {
-  const state = useQuery<T>(query);
+  // A hidden (kept-alive) view's panel asks in the background and keeps no one waiting.
+  const visible = useViewVisible();
+  const state = useQuery<T>(query, { background: !visible });
   const key = queryKey(query);
   const id = useRef(Symbol('query'));
   const seen = useRef<{ key: string | null; rows: unknown; error: unknown; answered: boolean }>({
@@ -24,8 +26,6 @@ export function useTrackedQuery<T = Record<string, unknown>>(query: BuiltQuery |
   } else if (!s.answered && !state.loading && (state.rows !== s.rows || state.error !== s.error)) {
     s.answered = true;
   }
-  // A hidden (kept-alive) view's panel keeps no one waiting.
-  const visible = useViewVisible();
   const waiting = visible && query !== null && (!seen.current.answered || state.loading);
 
   useLayoutEffect(() => {
