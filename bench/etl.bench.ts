@@ -2,6 +2,7 @@
 //
 //   npm run bench:etl -- [--customers N] [--months M] [--seed S] [--json] [--keep]
 //                        [--repeats R] [--ingest-customers N] [--only ingest|nightly] [--skip-full]
+//                        [--keep-run NAME]
 //
 // a. Backfill ingest vs plain COPY. One month of a generated utility
 //    (--ingest-customers, default min(N, 20,000) customers) in a fresh scratch
@@ -31,6 +32,11 @@
 //    (rollups rebuilt from core; the new day's files are skipped as loaded).
 //    Per-step times come from the run summary, per-SQL-file rollup times from
 //    the rollup debug log. Goals: nightly ≤ 60 s and ≤ 10 % of full.
+//    --keep-run NAME keeps what the night produced for the scenarios that
+//    read it (`npm run bench`: extract sizes, dashboard queries, browser): the
+//    copy is renamed to database NAME instead of dropped, and the extracts
+//    folder published by the nightly run is moved to <cache dir>/NAME-extracts
+//    (before the --full run, which republishes the same figures).
 //
 // Machine facts (CPU, cores, Node, PostgreSQL and its memory settings, load
 // average before and after each measurement) go with the figures. Uses
@@ -63,7 +69,7 @@ const { values: args } = parseArgs({
   options: {
     customers: { type: 'string' }, months: { type: 'string' }, seed: { type: 'string' },
     repeats: { type: 'string' }, 'ingest-customers': { type: 'string' }, only: { type: 'string' },
-    json: { type: 'boolean' }, keep: { type: 'boolean' }, 'skip-full': { type: 'boolean' },
+    json: { type: 'boolean' }, keep: { type: 'boolean' }, 'skip-full': { type: 'boolean' }, 'keep-run': { type: 'string' },
   },
   strict: true,
 });
@@ -80,6 +86,8 @@ const INGEST_CUSTOMERS = int('ingest-customers', args['ingest-customers'], Math.
 const ONLY = args.only;
 if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'nightly') throw new Error('--only: ingest or nightly');
 const JSON_OUT = args.json === true;
+const KEEP_RUN = args['keep-run'];
+if (KEEP_RUN !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(KEEP_RUN)) throw new Error('--keep-run: a database name of lower-case letters, digits and _');
 const CACHE_DB = `gridlens_bench_c${CUSTOMERS}_m${MONTHS}_s${SEED}`.replace('-', 'n');
 const CACHE_DIR = join(CACHE_ROOT, CACHE_DB);
 const ENTITIES = ['customers', 'usage', 'billing', 'surveys', 'tickets', 'campaigns'] as const;
@@ -432,12 +440,21 @@ async function nightly() {
       };
     };
     const night = await measure(false);
+    let kept: { database: string; extracts: string } | null = null;
+    if (KEEP_RUN) {
+      kept = { database: KEEP_RUN, extracts: join(CACHE_DIR, `${KEEP_RUN}-extracts`) };
+      rmSync(kept.extracts, { recursive: true, force: true });
+      renameSync(extracts, kept.extracts);
+    }
     await pool.query('checkpoint');
     const full = args['skip-full'] ? null : await measure(true);
-    return { build, templateCopySeconds: copySeconds, settle, nightly: night, full, ratio: full ? Number((night.seconds / full.seconds).toFixed(4)) : null };
+    return { build, templateCopySeconds: copySeconds, settle, nightly: night, full, ratio: full ? Number((night.seconds / full.seconds).toFixed(4)) : null, kept };
   } finally {
     await pool.end();
-    await admin(`drop database if exists ${copy} (force)`);
+    if (KEEP_RUN) {
+      await admin(`drop database if exists ${KEEP_RUN} (force)`);
+      await admin(`alter database ${copy} rename to ${KEEP_RUN}`);
+    } else await admin(`drop database if exists ${copy} (force)`);
     rmSync(extracts, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-// Generator throughput and memory: `npm run bench:generate [-- --json]`.
+// Generator throughput and memory: `npm run bench:generate [-- --json] [--customers 4000,20000] [--months 6] [--repeats 3]`.
 //
 // Runs the demo-utility generator (the same code as `npm run etl -- generate`)
 // in a child process per size, so each run's peak RSS is its own, and reports
@@ -10,13 +10,24 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
-const json = process.argv.includes('--json');
-const sizes = [
-  { customers: 4000, months: 6 },
-  { customers: 20000, months: 6 },
-];
-const repetitions = Number(process.env.BENCH_REPETITIONS ?? 3);
+// `--customers A,B --months M --repeats R` change the sizes (the suite's --quick uses small ones).
+const { values: args } = parseArgs({
+  options: { json: { type: 'boolean' }, customers: { type: 'string' }, months: { type: 'string' }, repeats: { type: 'string' } },
+  strict: true,
+});
+const json = args.json === true;
+const whole = (text: string, name: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: expected a positive whole number, got ${text}`);
+  return n;
+};
+const months = whole(args.months ?? '6', 'months');
+const sizeCustomers = (args.customers ?? '4000,20000').split(',').map((c) => whole(c, 'customers'));
+if (sizeCustomers.length !== 2) throw new Error('--customers: two sizes, e.g. 4000,20000');
+const sizes = sizeCustomers.map((customers) => ({ customers, months }));
+const repetitions = whole(args.repeats ?? process.env.BENCH_REPETITIONS ?? '3', 'repeats');
 
 interface Run {
   customers: number;
