@@ -142,15 +142,21 @@ export function createDataSource(o: { engine: () => Promise<Engine>; fetcher: Ex
       // Fetch while the engine starts: both are slow, neither needs the other.
       const [bytes, e] = await Promise.all([o.fetcher.file(m, file), engine()]);
       // Bytes of the right size that are not Arrow (a damaged file): say which extract, not only DuckDB's words.
-      await e.insertIPC(name, bytes).catch((err: unknown) => {
-        throw new ExtractError(`extract "${name}" (${file.file}) cannot be read as Arrow: ${asError(err).message} — reload the page; if this persists, run the ETL again.`);
-      });
-      const [{ n }] = (await e.query(`select count(*)::INTEGER as n from ${quoteIdent(name)}`, [])) as [{ n: number }];
-      if (n !== file.rows) throw new ExtractError(`extract "${name}": ${n} rows loaded, the manifest says ${file.rows} — reload the page.`);
+      // Either the insert throws, or (seen on a second attempt in the same worker) it creates no table.
+      const unreadable = (err: unknown): never => {
+        throw new DamagedExtractError(`extract "${name}" (${file.file}) cannot be read as Arrow: ${asError(err).message} — reload the page; if this persists, run the ETL again.`);
+      };
+      await e.insertIPC(name, bytes).catch(unreadable);
+      const [{ n }] = (await e.query(`select count(*)::INTEGER as n from ${quoteIdent(name)}`, []).catch(unreadable)) as [{ n: number }];
+      if (n !== file.rows) throw new DamagedExtractError(`extract "${name}": ${n} rows loaded, the manifest says ${file.rows} — reload the page.`);
       mark(`gridlens:data:loaded:${name}`);
       update({ loaded: [...status.loaded, name] });
     })();
-    p.catch(() => loading.delete(name));
+    // A damaged extract stays failed for this page (its version's bytes do not change, and a
+    // second insert into the same worker fails differently); other failures may be tried again.
+    p.catch((err: unknown) => {
+      if (!(err instanceof DamagedExtractError)) loading.delete(name);
+    });
     loading.set(name, p);
     return p;
   };
@@ -287,6 +293,9 @@ function aborted(signal: AbortSignal | undefined): Promise<never> {
     else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
 }
+
+/** An extract whose bytes arrived whole but are not the table the manifest describes. */
+class DamagedExtractError extends ExtractError {}
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
