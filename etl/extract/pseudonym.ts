@@ -23,12 +23,13 @@
 // with one `= any($1)` per batch (skipped when the table was empty), rows are
 // inserted with unnest. All in one transaction.
 
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { ConfigError, type Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { createSecretFileOnce } from '../secret-file.ts';
 import { faultPoint } from '../run/fault-point.ts';
 
 /** Secret file under GRIDLENS_HOME when GRIDLENS_PSEUDONYM_SECRET is unset. */
@@ -68,26 +69,7 @@ export async function loadOrCreateSecret(
   const existing = await readSecretFile(file, logger);
   if (existing !== undefined) return existing;
 
-  await fs.mkdir(config.home, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    const fh = await fs.open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(randomBytes(32).toString('hex') + '\n');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await fs.link(tmp, file); // never replaces: if another process won, use its secret
-      logger?.info('pseudonym_secret_created', { file });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    await fsyncDir(config.home);
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
+  await createSecretFileOnce(file, { createdEvent: 'pseudonym_secret_created', logger });
   const created = await readSecretFile(file, logger);
   if (created === undefined) throw new Error(`${file} vanished right after it was created`);
   return created;
@@ -111,15 +93,6 @@ async function readSecretFile(file: string, logger?: Logger): Promise<string | u
   const { mode } = await fs.stat(file);
   if ((mode & 0o077) !== 0) logger?.warn('pseudonym_secret_readable_by_others', { file, mode: (mode & 0o777).toString(8) });
   return secret;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 // -------------------------------------------------------------------- keys

@@ -4,10 +4,10 @@
 // It lives with the server's state, never in the extracts folder. Deleting it
 // signs everybody out (every cookie's signature fails); nothing else breaks.
 
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.ts';
+import { createSecretFileOnce } from '../secret-file.ts';
 
 export const SESSION_SECRET_FILE = 'session.secret';
 const MIN_HEX = 64;
@@ -16,25 +16,7 @@ export async function loadOrCreateSessionSecret(home: string, logger?: Logger): 
   const file = path.join(home, SESSION_SECRET_FILE);
   const existing = await readSecret(file, logger);
   if (existing) return existing;
-  await fs.mkdir(home, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    const fh = await fs.open(tmp, 'wx', 0o600);
-    try {
-      await fh.writeFile(randomBytes(32).toString('hex') + '\n');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await fs.link(tmp, file); // never replaces: if another process won, use its secret
-      logger?.info('session_secret_created', { file });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  } finally {
-    await fs.rm(tmp, { force: true });
-  }
+  await createSecretFileOnce(file, { createdEvent: 'session_secret_created', logger });
   const created = await readSecret(file, logger);
   if (!created) throw new Error(`${file} vanished right after it was created`);
   return created;
