@@ -76,7 +76,7 @@ async function main(): Promise<number> {
     const auth = createAuth({ config: authConfig, secret: await loadOrCreateSessionSecret(config.home, log), logger: log });
     let server;
     try {
-      server = await startServer({ host: serveConfig.host, port: serveConfig.port, distDir: DIST_DIR, extractsDir: config.extracts, logger: log, auth });
+      server = await startServer({ host: serveConfig.host, port: serveConfig.port, distDir: DIST_DIR, extractsDir: config.extracts, logger: log, auth, api: { pool: handle.pool, logger: log } });
     } catch (err) {
       // Nobody saw the new account's password: the next start makes another and prints that one.
       if (account) await rm(authConfig.usersFile, { force: true });

@@ -9,6 +9,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.ts';
+import { API_PREFIX, createApiHandler, type ApiContext, type ApiRoute } from './api.ts';
+import { API_ROUTES } from './api-routes.ts';
 import type { Auth } from './auth.ts';
 import { createExtractAccess, type ExtractAccess } from './extract-access.ts';
 import { cacheControlOf, contentTypeOf, extensionOf, HTML_SECURITY_HEADERS, isCompressible, REVALIDATE } from './http-policy.ts';
@@ -30,6 +32,11 @@ export interface ServerOptions {
    * server) serves everything to whoever reaches the port.
    */
   auth?: Auth | { mode: 'none' };
+  /**
+   * The warehouse, for the /api/ endpoints (api.ts: re-identification of a
+   * target list, customer reports). Without it /api/ answers 404.
+   */
+  api?: ApiContext & { routes?: readonly ApiRoute[] };
 }
 
 /** Extract files a user may read: cached by the browser only, for a year (their URLs never change content). */
@@ -51,12 +58,17 @@ export function createRequestHandler(o: ServerOptions): RequestHandler {
       .catch((err: unknown) => o.logger?.warn('precompress_failed', { file: file.path, err }))
       .finally(() => compressing.delete(file.path));
   };
+  const api = o.api ? createApiHandler(o.api.routes ?? API_ROUTES, o.api, auth) : null;
   const notFound = (res: http.ServerResponse): void => {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': REVALIDATE }).end('not found\n');
   };
 
   const serve = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     if (auth && (await auth.handle(req, res))) return;
+    if ((req.url ?? '').startsWith(API_PREFIX)) {
+      if (!api) return sendJson(res, 404, { error: 'not_found', message: 'this server has no warehouse connection: /api/ is off' });
+      return api(req, res, (req.url ?? '/').split('?')[0]!);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
       return;
