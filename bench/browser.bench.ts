@@ -34,6 +34,8 @@ const USAGE = `usage: npm run bench:browser -- [--extracts DIR] [--runs N] [--in
   --no-build         serve --dist as it is (e.g. a build of another revision) instead of building into it
   --settle MS        before the session, wait up to MS for the app's background loads
                      (mark gridlens:data:prefetched; default 10000)
+  --think MS         pause before each scripted step after the first, as a user reading
+                     the charts (default 0: back to back)
   --profile PREFIX   main-thread CPU profiles of the first cold start: PREFIX-load.cpuprofile
                      and PREFIX-session.cpuprofile (open in Chrome DevTools)
   --timeout MS       per page load and per interaction (default 120000)
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
       options: {
         extracts: { type: 'string' }, runs: { type: 'string' }, interactions: { type: 'string' }, query: { type: 'string' },
         customers: { type: 'string' }, months: { type: 'string' }, seed: { type: 'string' }, end: { type: 'string' },
-        dist: { type: 'string' }, 'no-build': { type: 'boolean' }, settle: { type: 'string' }, profile: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+        dist: { type: 'string' }, 'no-build': { type: 'boolean' }, settle: { type: 'string' }, think: { type: 'string' }, profile: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     tmpRoot: resolve('.gridlens/bench/chromium'),
     timeoutMs: int(values.timeout, 'timeout', 120_000),
     settleMs: int(values.settle, 'settle', 10_000, 0),
+    thinkMs: int(values.think, 'think', 0, 0),
     profile: values.profile ? resolve(values.profile) : undefined,
     log,
   });

@@ -33,6 +33,8 @@ export interface BrowserBenchOptions {
   timeoutMs?: number;
   /** Longest wait for the app's background loads (gridlens:data:prefetched) before the session; default 10 s. */
   settleMs?: number;
+  /** Pause before each scripted step after the first, ms (session-run.ts); default 0. */
+  thinkMs?: number;
   /** Write main-thread CPU profiles of the first cold start (load and session) to `<profile>-load.cpuprofile` / `-session.cpuprofile`. */
   profile?: string;
   /** Extra query string for the page, e.g. 'view=segments'. */
@@ -55,7 +57,7 @@ export interface BrowserBenchResult {
   machine: Machine;
   extracts: ExtractsFacts;
   build: { dir: string; built: boolean; seconds: number; as_is: boolean };
-  options: { runs: number; interactions: number; query: string; settle_ms: number };
+  options: { runs: number; interactions: number; query: string; settle_ms: number; think_ms: number };
   firstPaintMs: Spread;
   interactiveMs: Spread;
   dataMarksMs: Record<string, Spread>;
@@ -101,7 +103,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
     for (let i = 0; i < o.runs; i++) {
       const before = loadavg()[0]!;
       log(`cold start ${i + 1}/${o.runs} (load ${before.toFixed(2)})`);
-      const r = await coldStart({ url, tmpRoot: o.tmpRoot, session: (months) => (o.interactions > 0 ? planSession(o.interactions, { months }) : []), timeoutMs, settleMs: o.settleMs ?? 10_000, profilePrefix: i === 0 ? o.profile : undefined });
+      const r = await coldStart({ url, tmpRoot: o.tmpRoot, session: (months) => (o.interactions > 0 ? planSession(o.interactions, { months }) : []), timeoutMs, settleMs: o.settleMs ?? 10_000, thinkMs: o.thinkMs ?? 0, profilePrefix: i === 0 ? o.profile : undefined });
       const after = loadavg()[0]!;
       load.push({ before: Number(before.toFixed(2)), after: Number(after.toFixed(2)) });
       log(`  first paint ${Math.round(r.firstPaintMs)} ms, interactive ${Math.round(r.interactiveMs)} ms, prefetched ${r.prefetchedMs === null ? '–' : Math.round(r.prefetchedMs)} ms, session from ${Math.round(r.sessionStartMs)} ms, ${r.interactions.length} interactions`);
@@ -138,7 +140,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
     },
     extracts: facts,
     build: { dir: dist, built: build.built, seconds: build.seconds, as_is: o.noBuild ?? false },
-    options: { runs: o.runs, interactions: o.interactions, query: o.query ?? '', settle_ms: o.settleMs ?? 10_000 },
+    options: { runs: o.runs, interactions: o.interactions, query: o.query ?? '', settle_ms: o.settleMs ?? 10_000, think_ms: o.thinkMs ?? 0 },
     firstPaintMs,
     interactiveMs,
     dataMarksMs,

@@ -65,6 +65,8 @@ export async function coldStart(o: {
   timeoutMs: number;
   /** Longest wait for gridlens:data:prefetched before the session. */
   settleMs: number;
+  /** Pause before each scripted step after the first (session-run.ts). */
+  thinkMs?: number;
   /** Writes CPU profiles of the page's main thread (V8 .cpuprofile): `<prefix>-load.cpuprofile` (navigation to first view) and `<prefix>-session.cpuprofile`. */
   profilePrefix?: string;
 }): Promise<ColdRun> {
@@ -146,7 +148,7 @@ export async function coldStart(o: {
     const sessionStartMs = await page.evaluate(() => performance.now());
     const months = await monthOptions(page);
     await profiler?.start();
-    const interactions = await runSession(page, o.session(months), { timeoutMs: o.timeoutMs });
+    const interactions = await runSession(page, o.session(months), { timeoutMs: o.timeoutMs, thinkMs: o.thinkMs });
     await profiler?.stop('session');
     const heapAfterSession = interactions.length ? await jsHeapUsed(page, cdp) : null;
     if (pageErrors.length) throw new Error(`page errors during the run: ${pageErrors.join('; ')}`);

@@ -26,11 +26,17 @@ export function monthOptions(page: Page): Promise<number> {
   return page.locator('select[name="from"] option').count();
 }
 
-export async function runSession(page: Page, steps: readonly Step[], o: { timeoutMs: number }): Promise<TimedStep[]> {
+/**
+ * `thinkMs`: a pause before each step after the first, as a user reading the
+ * changed charts before the next click (0: back to back, a stress pattern no
+ * person produces).
+ */
+export async function runSession(page: Page, steps: readonly Step[], o: { timeoutMs: number; thinkMs?: number }): Promise<TimedStep[]> {
   const done: TimedStep[] = [];
   const base = await interactionCount(page);
   for (const [i, step] of steps.entries()) {
     const what = `interaction ${i + 1}/${steps.length} (${describeStep(step)})`;
+    if (i > 0 && o.thinkMs) await page.waitForTimeout(o.thinkMs);
     const before = await interactionCount(page);
     if (before !== base + i) {
       throw new Error(`${what}: ${before - base} gridlens:interaction measures before it, expected ${i} (a step produced more than one, or something else changed the URL)`);
