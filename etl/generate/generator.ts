@@ -28,6 +28,8 @@ export interface GenerateOptions {
   intervals: Record<CustomerClass, 15 | 30 | 60 | 1440>;
   /** Share of active customers answering each quarterly survey wave. */
   surveyRate: number;
+  /** Plant abnormal usage (usage-anomalies.ts); default true. Off only to test that planting changes nothing else. */
+  plantUsageAnomalies?: boolean;
   /** Called every few thousand customers (for a progress bar). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -69,7 +71,7 @@ export function generateUtility(options: GenerateOptions): GenerateResult {
     campaigns: new Map(world.campaigns.map((c) => [c.id, open('campaigns', `campaigns/campaign_${c.id}.csv`)])),
   };
 
-  const ctx: SimulationContext = { seed: options.seed, world, files, tally, surveyRate: options.surveyRate };
+  const ctx: SimulationContext = { seed: options.seed, world, files, tally, surveyRate: options.surveyRate, plantUsageAnomalies: options.plantUsageAnomalies ?? true };
   const profileOptions: ProfileOptions = { intervals: options.intervals, newShare: Math.min(0.5, 0.025 * (options.months / 12)) };
   const ordinals: Record<CustomerClass, number> = { large_industrial: 0, commercial: 0, residential: 0, agricultural: 0 };
   for (let i = 0; i < options.customers; i++) {
@@ -191,6 +193,10 @@ function buildTruth(options: GenerateOptions, world: World, tally: Tally, all: O
     planted: {
       reliability_incident: incidentFacts,
       campaigns: tally.campaignSummaries(),
+      usage_anomalies: {
+        description: 'Abnormal usage planted in the readings of the last 30 days: spike (every reading of the days × magnitude), zero (a meter reading 0), flat (a stuck meter repeating one reading, magnitude kWh per reading), night_load (added load in the hours 00–05 of a business, magnitude × the day\'s busiest hour, per hour). Days are the first and last planted day, inclusive (a customer closing meanwhile ends it early).',
+        cases: tally.usageAnomalies.map((a) => ({ ...a, first_day: formatDay(a.first_day), last_day: formatDay(a.last_day) })),
+      },
     },
     files: perFile,
     rows,

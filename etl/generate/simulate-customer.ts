@@ -15,6 +15,7 @@ import { customerShapes, shapeShareOut } from './load-shapes.ts';
 import { csvLine, formatFen, formatMilli } from './output.ts';
 import { address, customerName, mobileNumber } from './people.ts';
 import { Rng, unitHash } from './random.ts';
+import { plantedMilli, planUsageAnomaly } from './usage-anomalies.ts';
 import { daytimeSeconds, monthOffsetOfDay, type PendingRow, type SimulationContext } from './simulation-context.ts';
 import { writeSurvey } from './surveys.ts';
 import { TICKET_TYPE_CUM, TICKET_TYPES, writeTicket, type TicketPlan } from './tickets.ts';
@@ -37,6 +38,12 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
   const rowPrefix = p.id + ',';
   const rowInterval = ',' + interval + ',';
   const noiseAmp = p.cls === 'large_industrial' ? 0.08 : p.cls === 'commercial' ? 0.2 : 0.3;
+  // Planted abnormal usage (usage-anomalies.ts): rewrites readings only. The
+  // customer's behaviour (bill shock, grievance, churn) follows the consumption
+  // simulated without it, so nothing else of the run changes.
+  const anomaly = ctx.plantUsageAnomalies ? planUsageAnomaly(seed, p, world) : null;
+  let plantedFirst = -1;
+  let plantedLast = -1;
 
   let tariff = p.tariff;
   let greenPlan = p.greenPlan;
@@ -60,6 +67,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
 
   const openedBeforeRun = p.openedDay < world.firstDay;
   let kwhThisYear = openedBeforeRun ? (p.annualKwh * (world.months[0].ym.month - 1)) / 12 : 0;
+  let naturalKwhThisYear = kwhThisYear;
   tally.customer(p, openedBeforeRun);
 
   for (const month of world.months) {
@@ -80,7 +88,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
       pendingChange = null;
       customerRowDue = true;
     }
-    if (month.ym.month === 1) kwhThisYear = 0;
+    if (month.ym.month === 1) kwhThisYear = naturalKwhThisYear = 0;
 
     const activeFirst = Math.max(month.firstDay, p.openedDay);
     let activeLast = month.lastDay;
@@ -110,6 +118,9 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     let totalMilli = 0;
     const tou: TouSplit = { peak: 0, shoulder: 0, valley: 0 };
     const touMilli = [0, 0, 0];
+    // Without the planted anomaly (equal to the above when there is none).
+    let naturalMilli = 0;
+    const naturalTouMilli = [0, 0, 0];
     const outageMask = new Uint8Array(24);
     let hitIndex = 0;
     for (let day = activeFirst; day <= activeLast; day++) {
@@ -128,20 +139,38 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
       for (let h = 0; h < 24; h++) outageHours += outageMask[h];
       const shape = kind === 0 ? shapes.workday : shapes.weekend;
       const dayLabel = world.dayLabels[d] + ' ';
+      const plant = anomaly !== null && day >= anomaly.firstDay && day <= anomaly.lastDay ? anomaly : null;
+      if (plant) {
+        if (plantedFirst < 0) plantedFirst = day;
+        plantedLast = day;
+        // A stuck meter repeats the reading it had when it stuck.
+        if (plant.type === 'flat' && plant.magnitude === 0) plant.magnitude = Math.max(0.001, Math.round(level / (stepsPerHour === 0 ? 1 : 24 * stepsPerHour) * 1000) / 1000);
+      }
       if (stepsPerHour === 0) {
         const kwh = level * (1 - outageHours / 24);
-        const milli = Math.round(kwh * 1000);
+        const natural = Math.round(kwh * 1000);
+        const milli = plant ? plantedMilli(plant, natural, 0, 1, 0) : natural;
         totalMilli += milli;
-        for (let h = 0; h < 24; h++) if (!outageMask[h]) touMilli[TOU_INDEX_BY_HOUR[h]] += milli * shape[h] / (1 - shapeShareOut(shape, outageMask));
+        naturalMilli += natural;
+        for (let h = 0; h < 24; h++) {
+          if (outageMask[h]) continue;
+          const out = 1 - shapeShareOut(shape, outageMask);
+          touMilli[TOU_INDEX_BY_HOUR[h]] += milli * shape[h] / out;
+          naturalTouMilli[TOU_INDEX_BY_HOUR[h]] += natural * shape[h] / out;
+        }
         usageFile.row(rowPrefix + dayLabel + '00:00' + rowInterval + formatMilli(milli) + (rng.next() < 0.003 ? ',estimated\n' : ',\n'));
       } else {
+        const busiest = plant ? level * Math.max(...shape) : 0;
         for (let h = 0; h < 24; h++) {
           const hourKwh = outageMask[h] ? 0 : level * shape[h];
           const t = TOU_INDEX_BY_HOUR[h];
           for (let s = 0; s < stepsPerHour; s++) {
-            const milli = hourKwh === 0 ? 0 : Math.round((hourKwh / stepsPerHour) * (1 + noiseAmp * (rng.next() - 0.5)) * 1000);
+            const natural = hourKwh === 0 ? 0 : Math.round((hourKwh / stepsPerHour) * (1 + noiseAmp * (rng.next() - 0.5)) * 1000);
+            const milli = plant ? plantedMilli(plant, natural, h, 24 * stepsPerHour, busiest) : natural;
             totalMilli += milli;
             touMilli[t] += milli;
+            naturalMilli += natural;
+            naturalTouMilli[t] += natural;
             usageFile.row(rowPrefix + dayLabel + QUARTER_HOUR_LABELS[(h * stepsPerHour + s) * labelStride] + rowInterval + formatMilli(milli) + (rng.next() < 0.002 ? ',estimated\n' : ',\n'));
           }
         }
@@ -158,9 +187,18 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
       customerClass: p.cls, tariff, kwh, tou, kwhBeforeThisYear: kwhThisYear, capacityKva: p.capacityKva,
       monthFraction: (activeLast - activeFirst + 1) / month.days,
     });
-    const tierBefore = residentialTier(kwhThisYear);
+    const sameAsNatural = naturalMilli === totalMilli && naturalKwhThisYear === kwhThisYear;
     kwhThisYear += kwh;
     const fen = Math.round(amount * 100);
+    // The bill the customer would have had without a planted anomaly: what
+    // their reactions (bill shock) are simulated from.
+    const naturalFen = sameAsNatural ? fen : Math.round(billAmount({
+      customerClass: p.cls, tariff, kwh: naturalMilli / 1000,
+      tou: { peak: naturalTouMilli[0] / 1000, shoulder: naturalTouMilli[1] / 1000, valley: naturalTouMilli[2] / 1000 },
+      kwhBeforeThisYear: naturalKwhThisYear, capacityKva: p.capacityKva, monthFraction: (activeLast - activeFirst + 1) / month.days,
+    }) * 100);
+    const tierBefore = residentialTier(naturalKwhThisYear);
+    naturalKwhThisYear += naturalMilli / 1000;
     const billId = month.compact + p.id;
     const issued = activeLast;
     const due = issued + 15;
@@ -183,13 +221,13 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     }
     // Bill shock: well above the customer's recent bills (summer + a tier jump, typically).
     const avg = recentBills.length >= 3 ? recentBills.reduce((a, b) => a + b, 0) / recentBills.length : 0;
-    const shocked = avg > 0 && fen > 1.5 * avg && fen > 10_000;
+    const shocked = avg > 0 && naturalFen > 1.5 * avg && naturalFen > 10_000;
     if (shocked) {
       billShock = 1;
       grievance += 0.5;
-      tally.billShock(p, m, p.cls === 'residential' && residentialTier(kwhThisYear) > tierBefore);
+      tally.billShock(p, m, p.cls === 'residential' && residentialTier(naturalKwhThisYear) > tierBefore);
     }
-    recentBills.push(fen);
+    recentBills.push(naturalFen);
     if (recentBills.length > 6) recentBills.shift();
 
     // ---- service desk ----
@@ -265,6 +303,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     grievance *= 0.92;
   }
   tally.customerEnd(p, closedDay === null, tariff, greenPlan);
+  if (anomaly && plantedFirst >= 0) tally.usageAnomaly(p, anomaly.type, plantedFirst, plantedLast, anomaly.magnitude);
 }
 
 function label(world: World, day: number): string {

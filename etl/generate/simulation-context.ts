@@ -22,6 +22,8 @@ export interface SimulationContext {
   files: MonthFiles;
   tally: Tally;
   surveyRate: number;
+  /** Plant abnormal usage in the readings (usage-anomalies.ts). */
+  plantUsageAnomalies: boolean;
 }
 
 export interface PendingRow {

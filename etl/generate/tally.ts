@@ -52,6 +52,8 @@ export class Tally {
   readonly campaigns = new Map<string, CampaignTally>();
   touAtEnd = 0;
   greenAtEnd = 0;
+  /** Planted abnormal usage (usage-anomalies.ts), in customer order. */
+  readonly usageAnomalies: { customer_id: string; class: string; interval_minutes: number; type: string; first_day: number; last_day: number; magnitude: number }[] = [];
 
   constructor(months: number) {
     this.kwhByMonth = new Array(months).fill(0);
@@ -90,6 +92,10 @@ export class Tally {
     this.revenueFenByMonth[month] += fen;
     if (paidLate) this.lateBills++;
     if (overdueAtEnd) this.overdueUnpaidBills++;
+  }
+
+  usageAnomaly(p: CustomerProfile, type: string, firstDay: number, lastDay: number, magnitude: number): void {
+    this.usageAnomalies.push({ customer_id: p.id, class: p.cls, interval_minutes: p.intervalMinutes, type, first_day: firstDay, last_day: lastDay, magnitude });
   }
 
   creditNote(): void {

@@ -83,4 +83,10 @@ export const MARTS: readonly MartSpec[] = [
     customersColumn: null,
     description: 'One row per customer under a pseudonymous key: segment, profile, value, satisfaction, risk.',
   },
+  {
+    name: 'usage_alert',
+    grain: ['customer_key', 'alert_type', 'first_seen'],
+    customersColumn: null,
+    description: 'Abnormal-usage alerts (spike, zero, flat, night load) per pseudonymous customer: severity, first/last seen, status, figures.',
+  },
 ];

@@ -18,6 +18,8 @@
 //                                    from snapshot_from's month on, earlier months kept
 //   load_profile                     hour-of-day sums per month × segment (the body of
 //                                    mart.load_profile), from snapshot_from's month on
+//   (after usage_day) sql/alerts/    abnormal-usage flags and alerts for the same day
+//                                    ranges (usage-alerts.ts)
 //
 // A full rebuild is the same object SQL with every key pending. Incremental
 // nights therefore give the same rollups (and so the same marts) as a rebuild.
@@ -28,6 +30,7 @@ import type pg from 'pg';
 import { log as defaultLog, type Logger } from '../log.ts';
 import { sqlFile } from './sql-files.ts';
 import { faultPoint } from '../run/fault-point.ts';
+import { refreshUsageAlerts } from './usage-alerts.ts';
 
 export interface RefreshOptions {
   /** Rebuild everything instead of the pending keys. */
@@ -97,6 +100,9 @@ export async function refreshRollups(pool: pg.Pool, options: RefreshOptions): Pr
       const usageDays = inserted(await run('usage_day'));
       await faultPoint('rollups:refresh'); // mid-transaction
       if (selective) await client.query('set local enable_seqscan = on');
+      // Abnormal-usage detectors on the same day ranges (etl/transform/usage-alerts.ts).
+      const alerts = await refreshUsageAlerts(client, options.full);
+      logger.debug('usage_alerts', { flaggedDays: alerts.flaggedDays, ms: alerts.ms });
       if (options.full) {
         await client.query('analyze rollup.usage_day');
         await run('keys_full_months');

@@ -1,4 +1,4 @@
-// Reading the SQL files that etl/transform runs (sql/rollups, sql/marts).
+// Reading the SQL files that etl/transform runs (sql/rollups, sql/marts, sql/alerts).
 // Files are read once per process: they ship with the code, like migrations.
 
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ export const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
 const cache = new Map<string, string>();
 
 /** Text of sql/<folder>/<name>.sql. */
-export function sqlFile(folder: 'rollups' | 'marts', name: string): string {
+export function sqlFile(folder: 'rollups' | 'marts' | 'alerts', name: string): string {
   const key = `${folder}/${name}`;
   let text = cache.get(key);
   if (text === undefined) {

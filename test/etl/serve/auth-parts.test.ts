@@ -150,7 +150,7 @@ describe('roles', () => {
       expect(mayReadExtract('executive', m.customersColumn), m.name).toBe(m.customersColumn !== null);
       expect(mayReadExtract('marketing', m.customersColumn), m.name).toBe(true);
     }
-    expect(MARTS.filter((m) => !mayReadExtract('executive', m.customersColumn)).map((m) => m.name)).toEqual(['customer']);
+    expect(MARTS.filter((m) => !mayReadExtract('executive', m.customersColumn)).map((m) => m.name)).toEqual(['customer', 'usage_alert']);
     expect(mayReadExtract('executive', undefined)).toBe(false); // a mart the manifest does not describe
   });
 });

@@ -316,10 +316,12 @@ describe('roles', () => {
     const cookie = await signIn('exec');
     const m = await manifestOf(cookie);
     expect(admin.files.map((f) => f.name)).toContain('customer');
-    expect(m.files.map((f) => f.name)).toEqual(admin.files.map((f) => f.name).filter((n) => n !== 'customer'));
-    expect(m.files).toEqual(admin.files.filter((f) => f.name !== 'customer')); // the same files, untouched
-    expect(m.access).toEqual({ user: 'exec', role: 'executive', permissions: ['extracts.aggregate'], regions: null, withheld: ['customer'] });
-    expect(Object.keys(m.suppression.marts)).not.toContain('customer');
+    // the per-customer extracts: the customer list and the abnormal-usage alerts
+    const perCustomer = ['customer', 'usage_alert'];
+    expect(m.files.map((f) => f.name)).toEqual(admin.files.map((f) => f.name).filter((n) => !perCustomer.includes(n)));
+    expect(m.files).toEqual(admin.files.filter((f) => !perCustomer.includes(f.name))); // the same files, untouched
+    expect(m.access).toEqual({ user: 'exec', role: 'executive', permissions: ['extracts.aggregate'], regions: null, withheld: perCustomer });
+    for (const name of perCustomer) expect(Object.keys(m.suppression.marts)).not.toContain(name);
     expect(m.summary).toEqual(admin.summary);
     const customer = admin.files.find((f) => f.name === 'customer')!;
     const refused = await fileOf(cookie, m, customer.file);
@@ -418,7 +420,7 @@ describe('users restricted to regions', () => {
     expect(new Set(westRows.map((r) => r.region))).toEqual(new Set(west));
     // The same regions under another role share the copies, minus what the role may not read.
     const ee = await manifestOf(await signIn('east-exec'));
-    expect(ee.files).toEqual(m.files.filter((f) => f.name !== 'customer'));
+    expect(ee.files).toEqual(m.files.filter((f) => f.name !== 'customer' && f.name !== 'usage_alert')); // per-customer extracts withheld
     const key = /@r-([0-9a-f]{16})\./.exec(eastCustomer.file)![1]!;
     const index = JSON.parse(await fs.readFile(path.join(p.extracts, 'versions', m.version, '.regions', key, 'index.json'), 'utf8')) as { regions: string[] };
     expect(index.regions).toEqual([...east].sort());
@@ -458,7 +460,7 @@ describe('proxy mode', () => {
     expect(viaProxy.status).toBe(200);
     expect(viaProxy.headers.vary).toBe('Accept-Encoding, x-forwarded-user');
     const m = json<Manifest>(viaProxy);
-    expect(m.access).toMatchObject({ user: 'proxied', role: 'executive', withheld: ['customer'] });
+    expect(m.access).toMatchObject({ user: 'proxied', role: 'executive', withheld: ['customer', 'usage_alert'] });
     // The same header from another address (127.0.0.2 is this machine too, but not the proxy) names nobody.
     const direct = await request(proxyServer, '/extracts/current/manifest.json', { headers: { 'X-Forwarded-User': 'admin' }, localAddress: '127.0.0.2' });
     expect(direct.status).toBe(401);

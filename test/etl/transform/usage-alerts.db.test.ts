@@ -1,0 +1,162 @@
+// Abnormal-usage alerts (sql/alerts/, rollup.usage_alert, mart.usage_alert):
+// on a generated utility the detectors find the anomalies the generator
+// planted (precision and recall per type, from truth.json against the alert
+// table), and an alert's lifecycle over nightly runs is right: a condition that
+// persists is one alert, it resolves when consumption is back to normal, and
+// it comes back as a new alert.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mayReadExtract } from '../../../etl/serve/roles.ts';
+import { generatedInbox, readTruth } from '../../helpers/generated.ts';
+import { etl, pipelineDatabase, readCurrentExtracts, type Pipeline } from '../run/pipeline-helpers.ts';
+
+const SECRET = { GRIDLENS_PSEUDONYM_SECRET: 'usage-alerts-test-secret-0123456789' };
+const TYPES = ['spike', 'zero', 'flat', 'night_load'] as const;
+
+interface Alert { customer_id: string; alert_type: string; first_seen: string; last_seen: string; status: string; resolved_on: string | null }
+
+describe('detectors on a generated utility (2,000 accounts)', () => {
+  let p: Pipeline;
+  let inbox: string;
+  beforeAll(async () => {
+    inbox = generatedInbox({ customers: 2000, months: 4, seed: 1, end: '2026-10' });
+    p = await pipelineDatabase('usage-alerts');
+    const r = await etl(p, ['run', '--inbox', inbox, '--json'], SECRET);
+    expect(r.code, r.stderr).toBe(0);
+  }, 600_000);
+  afterAll(async () => p?.close());
+
+  it('find the planted anomalies: precision and recall ≥ 0.9 per type', async () => {
+    const truth = readTruth(inbox);
+    const cases: { customer_id: string; type: string; first_day: string; last_day: string }[] = truth.planted.usage_anomalies.cases;
+    // The generator plants in the last 30 days only: judge the alerts of that window.
+    const windowStart = cases.map((c) => c.first_day).sort()[0];
+    const { rows: alerts } = await p.pool.query<Alert>(
+      `select customer_id, alert_type, first_seen, last_seen, status, resolved_on from rollup.usage_alert where last_seen >= $1`, [windowStart]);
+    const overlaps = (a: Alert, c: (typeof cases)[number]): boolean =>
+      a.customer_id === c.customer_id && a.alert_type === c.type && a.first_seen <= c.last_day && a.last_seen >= c.first_day;
+    const report: Record<string, { planted: number; alerts: number; precision: number; recall: number }> = {};
+    for (const type of TYPES) {
+      const planted = cases.filter((c) => c.type === type);
+      const raised = alerts.filter((a) => a.alert_type === type);
+      const precision = raised.filter((a) => planted.some((c) => overlaps(a, c))).length / raised.length;
+      const recall = planted.filter((c) => raised.some((a) => overlaps(a, c))).length / planted.length;
+      report[type] = { planted: planted.length, alerts: raised.length, precision, recall };
+    }
+    console.log('usage alerts vs truth.json', JSON.stringify(report));
+    for (const type of TYPES) {
+      expect(report[type].planted, type).toBeGreaterThanOrEqual(5);
+      expect(report[type].precision, type).toBeGreaterThanOrEqual(0.9);
+      expect(report[type].recall, type).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('publish the alerts as an extract under the pseudonymous key, without account numbers', async () => {
+    const { manifest, tables } = readCurrentExtracts(p.extracts);
+    const table = tables.get('usage_alert');
+    expect(table).toBeDefined();
+    const { rows: [{ n }] } = await p.pool.query<{ n: number }>('select count(*)::int as n from rollup.usage_alert');
+    expect(table!.numRows).toBe(n);
+    const columns = table!.schema.fields.map((f) => f.name);
+    expect(columns).toContain('customer_key');
+    expect(columns).not.toContain('customer_id');
+    // Per-customer (no customers column): marketing and above read it, executives do not.
+    expect(manifest.suppression.marts.usage_alert.customers_column).toBeNull();
+    expect(mayReadExtract('executive', manifest.suppression.marts.usage_alert.customers_column)).toBe(false);
+    expect(mayReadExtract('marketing', manifest.suppression.marts.usage_alert.customers_column)).toBe(true);
+    const ids = new Set((await p.pool.query<{ customer_id: string }>('select customer_id from core.customer')).rows.map((r) => r.customer_id));
+    for (let i = 0; i < table!.numRows; i++) {
+      for (const c of columns) expect(ids.has(String(table!.getChild(c)!.get(i)))).toBe(false);
+    }
+  });
+});
+
+// ---- lifecycle over nights, on a hand-made customer ----
+
+const CUSTOMERS = 'customer_id,name,phone,address,customer_class,region,tariff,voltage_kv,capacity_kva,contract_type,contract_end,green_plan,preferred_channel,opened_on,closed_on\n'
+  + '9900000001,,,,residential,江城区,tiered,0.22,8,standard,,false,app,2020-01-01,\n';
+
+function day(offset: number): string {
+  return new Date(Date.UTC(2026, 5, 1) + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A usage file of daily reads for days [from, to): kWh by a function of the day. */
+function usageFile(from: number, to: number, kwh: (d: number) => number): string {
+  let s = 'customer_id,reading_start,interval_minutes,kwh,quality\n';
+  for (let d = from; d < to; d++) s += `9900000001,${day(d)} 00:00,1440,${kwh(d).toFixed(3)},\n`;
+  return s;
+}
+
+describe('alert lifecycle over nightly runs', () => {
+  let p: Pipeline;
+  let inbox: string;
+  const normal = (d: number): number => 8 + (d % 7) * 0.37; // varied, so never "flat"
+  beforeAll(async () => {
+    p = await pipelineDatabase('usage-alerts-life');
+    inbox = join(p.home, '..', 'inbox');
+    mkdirSync(join(inbox, 'customers'), { recursive: true });
+    mkdirSync(join(inbox, 'usage'), { recursive: true });
+    writeFileSync(join(inbox, 'customers', 'customers_2026-06.csv'), CUSTOMERS);
+  }, 120_000);
+  afterAll(async () => p?.close());
+
+  async function night(name: string, content: string): Promise<Alert[]> {
+    writeFileSync(join(inbox, 'usage', name), content);
+    const r = await etl(p, ['run', '--inbox', inbox, '--json'], SECRET);
+    expect(r.code, r.stderr).toBe(0);
+    const { rows } = await p.pool.query<Alert>(
+      `select customer_id, alert_type, first_seen, last_seen, status, resolved_on from rollup.usage_alert order by first_seen`);
+    return rows;
+  }
+
+  it('one alert while the meter reads zero, resolved when it reads again, a new alert when it drops again', async () => {
+    // Night 1: 60 normal days, then 3 zero days (days 60–62).
+    let alerts = await night('usage_2026-08-a.csv', usageFile(0, 63, (d) => (d >= 60 ? 0 : normal(d))));
+    expect(alerts).toEqual([{ customer_id: '9900000001', alert_type: 'zero', first_seen: day(60), last_seen: day(62), status: 'open', resolved_on: null }]);
+
+    // Night 2: two more zero days: the same alert, last seen later.
+    alerts = await night('usage_2026-08-b.csv', usageFile(63, 65, () => 0));
+    expect(alerts).toEqual([{ customer_id: '9900000001', alert_type: 'zero', first_seen: day(60), last_seen: day(64), status: 'open', resolved_on: null }]);
+
+    // Night 3: one normal day is not yet "back to normal" (resolve_days = 2)…
+    alerts = await night('usage_2026-08-c.csv', usageFile(65, 66, normal));
+    expect(alerts.map((a) => a.status)).toEqual(['open']);
+
+    // Night 4: …two are: resolved, on the first normal day.
+    alerts = await night('usage_2026-08-d.csv', usageFile(66, 70, normal));
+    expect(alerts).toEqual([{ customer_id: '9900000001', alert_type: 'zero', first_seen: day(60), last_seen: day(64), status: 'resolved', resolved_on: day(65) }]);
+
+    // Night 5: zero again for 4 days: a new open alert; the old one stays resolved.
+    alerts = await night('usage_2026-08-e.csv', usageFile(70, 74, () => 0));
+    expect(alerts).toEqual([
+      { customer_id: '9900000001', alert_type: 'zero', first_seen: day(60), last_seen: day(64), status: 'resolved', resolved_on: day(65) },
+      { customer_id: '9900000001', alert_type: 'zero', first_seen: day(70), last_seen: day(73), status: 'open', resolved_on: null },
+    ]);
+
+    // A full rebuild gives the same alerts as the nights did.
+    const full = await etl(p, ['run', '--inbox', inbox, '--full', '--json'], SECRET);
+    expect(full.code, full.stderr).toBe(0);
+    const { rows } = await p.pool.query<Alert>(
+      `select customer_id, alert_type, first_seen, last_seen, status, resolved_on from rollup.usage_alert order by first_seen`);
+    expect(rows).toEqual(alerts);
+  }, 600_000);
+
+  it('a spike is judged against the same day type and flagged with its figures', async () => {
+    // Day 74 (a workday) at 6× the usual level; then normal days.
+    await night('usage_2026-08-f.csv', usageFile(74, 80, (d) => (d === 74 ? 6 * normal(d) : d < 74 ? 0 : normal(d))));
+    const { rows } = await p.pool.query<{ day: string; severity: number; baseline: number; observed: number; threshold: number }>(
+      `select day, severity, baseline, observed, threshold from rollup.usage_alert_day where alert_type = 'spike'`);
+    // Median of the same day type over the previous 6 weeks, computed here from the readings.
+    const { rows: [{ median }] } = await p.pool.query<{ median: number }>(
+      `select percentile_cont(0.5) within group (order by kwh) as median from rollup.usage_day u
+        where u.day >= $1::date - 42 and u.day < $1::date
+          and extract(isodow from u.day) between 1 and 5 and u.day not in (select day from core.calendar_day where day_type = 'holiday')`, [day(74)]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].day).toBe(day(74));
+    expect(rows[0].baseline).toBeCloseTo(median, 9);
+    expect(rows[0].observed).toBeCloseTo(6 * normal(74), 3);
+    expect(rows[0].threshold).toBeGreaterThanOrEqual(3 * median);
+  }, 600_000);
+});
