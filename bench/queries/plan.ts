@@ -88,6 +88,9 @@ export function viewQuestions(state: ScreenState, filters: Filters): Question[] 
         { name: 'responseTimes', query: responseTimesQuery(f) },
         { name: 'complaintsByRegion', query: complaintsByRegionQuery(f) },
       ];
+    default:
+      // Views of issue 5 (campaigns, workbench) ask what the user builds or types: no fixed questions to plan.
+      return [];
   }
 }
 

@@ -1,11 +1,14 @@
-// One chart panel: title, the ECharts canvas, "save as PNG" and "save data as
-// CSV" buttons, and the loading / error / empty states in place of the canvas.
+// One chart panel: title, the ECharts canvas, "save as PNG" and "save the data"
+// (CSV, XLSX, Parquet: export/ExportMenu.tsx) buttons, and the loading /
+// error / empty states in place of the canvas.
 // Clicking a chart element calls onSelect (cross-filter or drill). A chart is
 // drawn (setOption) only when what it shows changed and it is on screen.
 
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { downloadText, downloadUrl } from '../export/download.ts';
-import { fileNameOf, toCsv, type CsvColumn } from '../export/csv.ts';
+import type { ExportColumn } from '../export/columns.ts';
+import { downloadUrl } from '../export/download.ts';
+import { fileNameOf } from '../export/csv.ts';
+import { ExportMenu } from '../export/ExportMenu.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useChartColors, useTheme } from '../theme.tsx';
 import { reportWaiting } from '../timing.ts';
@@ -25,7 +28,8 @@ function alignAxisNames(yAxis: unknown): unknown {
 }
 
 export interface ChartData {
-  columns: CsvColumn[];
+  /** Columns of the data exports; a `type` makes XLSX and Parquet cells typed (else taken from the values). */
+  columns: ExportColumn[];
   rows: readonly object[];
 }
 
@@ -154,10 +158,6 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
     const url = chart.current.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: theme === 'dark' ? '#111827' : '#ffffff' });
     downloadUrl(url, fileNameOf(title, 'png'));
   };
-  const saveCsv = (): void => {
-    if (!data) return;
-    downloadText(toCsv(data.columns, data.rows), fileNameOf(title, 'csv'), 'text/csv;charset=utf-8');
-  };
 
   return (
     <figure ref={figure} className="panel chart" data-chart={id} aria-busy={loading ? 'true' : 'false'}>
@@ -167,9 +167,7 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
           <button type="button" onClick={savePng} disabled={!showCanvas || loading} aria-label={t('export.png_label', { title })}>
             {t('export.png')}
           </button>
-          <button type="button" onClick={saveCsv} disabled={!data || data.rows.length === 0} aria-label={t('export.csv_label', { title })}>
-            {t('export.csv')}
-          </button>
+          <ExportMenu title={title} disabled={!data || data.rows.length === 0} table={() => data!} />
         </span>
       </figcaption>
       {note ? <p className="panel-note">{note}</p> : null}

@@ -22,3 +22,10 @@ export function downloadText(text: string, fileName: string, type: string): void
   // The click has started the download; the URL is not needed after this task.
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
+
+/** Saves bytes (an XLSX or Parquet export, or UTF-8 CSV) as a file. */
+export function downloadBytes(bytes: Uint8Array, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  downloadUrl(url, fileName);
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

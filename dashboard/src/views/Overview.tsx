@@ -9,8 +9,7 @@ import type { ChartOption } from '../charts/echarts.ts';
 import { Chart } from '../charts/LazyChart.tsx';
 import type { Filters, ManifestSummary } from '../data/api.ts';
 import { ADDITIVE_KPIS, cardsFromSummary, kpiCards, kpiSeries, seriesFromSummary, whatMoved, type AdditiveKpi, type Kpi, type KpiCard, type KpiSeriesRow, type MovedRow } from '../data/queries/kpi.ts';
-import { downloadText } from '../export/download.ts';
-import { fileNameOf, toCsv } from '../export/csv.ts';
+import { ExportMenu } from '../export/ExportMenu.tsx';
 import type { ValueKind } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { ScreenState } from '../state/url-state.ts';
@@ -75,14 +74,13 @@ export function Overview({ state, filters, summary, onChange }: Props) {
   const movedQ = useTrackedQuery<MovedRow>(useMemo(() => whatMoved(filters, moveKpi), [filters, moveKpi]));
 
   const vs = filters.compare === 'year' ? t('kpi.vs_year') : t('kpi.vs_previous');
-  const saveCards = (): void => {
-    if (!cards) return;
-    const rows = cards.map((c) => ({ kpi: c.kpi, name: i18n.kpi(c.kpi), value: c.value, comparison: c.comparison, change: c.change }));
+  const cardsTable = () => {
+    const rows = (cards ?? []).map((c) => ({ kpi: c.kpi, name: i18n.kpi(c.kpi), value: c.value, comparison: c.comparison, change: c.change }));
     const cols = [
-      { key: 'kpi', label: 'kpi' }, { key: 'name', label: t('moved.kpi') }, { key: 'value', label: t('measure.value') },
-      { key: 'comparison', label: t('measure.previous') }, { key: 'change', label: t('moved.contribution') },
+      { key: 'kpi', label: 'kpi', type: 'text' as const }, { key: 'name', label: t('moved.kpi'), type: 'text' as const }, { key: 'value', label: t('measure.value'), type: 'number' as const },
+      { key: 'comparison', label: t('measure.previous'), type: 'number' as const }, { key: 'change', label: t('moved.contribution'), type: 'number' as const },
     ];
-    downloadText(toCsv(cols, rows), fileNameOf(t('view.overview'), 'csv'), 'text/csv;charset=utf-8');
+    return { columns: cols, rows };
   };
 
   return (
@@ -95,9 +93,7 @@ export function Overview({ state, filters, summary, onChange }: Props) {
             {filters.to !== filters.from ? ` – ${i18n.month(filters.to)}` : ''} · {vs}
           </span>
           <span className="panel-actions">
-            <button type="button" onClick={saveCards} disabled={!cards} aria-label={t('export.csv_label', { title: t('view.overview') })}>
-              {t('export.csv')}
-            </button>
+            <ExportMenu title={t('view.overview')} disabled={!cards} table={cardsTable} />
           </span>
         </div>
         {/* Summary cards may still show while the query failed: say so rather than pass them off as current. */}

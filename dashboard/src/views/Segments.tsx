@@ -10,6 +10,7 @@ import type { ChartOption } from '../charts/echarts.ts';
 import type { Filters } from '../data/api.ts';
 import { useDataStatus } from '../data/hooks.ts';
 import { segmentGroupsQuery, type SegmentGroupRow } from '../data/queries/segments.ts';
+import { ExportMenu } from '../export/ExportMenu.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { DRILL_LEVELS, nextDrillLevel, type ScreenState } from '../state/url-state.ts';
 import { useChartColors } from '../theme.tsx';
@@ -106,7 +107,10 @@ function Groups({ level, filters, drill, k, onDrill }: { level: string; filters:
       <Chart id="segment-groups" title={title} option={option} data={q.rows ? data : null} loading={q.loading} error={q.error}
         note={t('segments.drill_hint')} onSelect={(s) => { const r = rows[s.dataIndex]; if (r) onDrill(r.key); }} />
       <section className="panel" aria-labelledby="groups-table">
-        <div className="panel-head"><h3 id="groups-table">{title}</h3></div>
+        <div className="panel-head">
+          <h3 id="groups-table">{title}</h3>
+          <span className="panel-actions"><ExportMenu title={title} disabled={!q.rows?.length} table={() => data} /></span>
+        </div>
         {suppressed && k !== null ? <p className="panel-note">{t('state.suppressed', { k })}</p> : null}
         {needs ? null : <p className="panel-note" data-state="needs-withheld">{t('segments.needs_withheld')}</p>}
         <StatusMessage loading={q.loading && !q.rows} error={q.error} empty={q.rows !== null && rows.length === 0}>
