@@ -14,6 +14,7 @@ Commands:
   generate   write a demo utility's exports in the data-contract format
   migrate    create or upgrade the warehouse schema in PostgreSQL
   users      dashboard users, roles, regions and passwords (the users file)
+  reports    print the usage report of every customer of an audience file to PDF
 
 Run a command with --help for its options. DATABASE_URL selects a PostgreSQL
 server; without it an embedded PostgreSQL is started under .gridlens/.
@@ -28,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   status: async () => (await import('./commands/status.ts')).statusCommand,
   schedule: async () => (await import('./commands/schedule.ts')).scheduleCommand,
   users: async () => (await import('./serve/users-command.ts')).usersCommand,
+  reports: async () => (await import('./commands/reports.ts')).reportsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,16 +4,23 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { dataSource } from './data/client.ts';
+import { isReportUrl } from './report/report-url.ts';
 import './styles.css';
-
-// The manifest fetch and the DuckDB worker (its script, then the wasm) start
-// now, before React's first render rather than in its first effect.
-dataSource().start();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks <div id="root">');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+
+if (isReportUrl(window.location.search)) {
+  // The printable customer report (?view=report): its own chunk, data from
+  // /api/ only, so neither the extracts nor DuckDB are loaded for it.
+  void import('./report/report-main.tsx').then((m) => m.mountReport(root));
+} else {
+  // The manifest fetch and the DuckDB worker (its script, then the wasm) start
+  // now, before React's first render rather than in its first effect.
+  dataSource().start();
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
