@@ -2,7 +2,7 @@
 // warnings (stale data, load errors) and the open view. Screen state comes from
 // the URL (state/), data from the data layer's hooks (data/api.ts contract).
 
-import { memo, startTransition, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type MouseEvent } from 'react';
+import { lazy, memo, startTransition, Suspense, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type MouseEvent } from 'react';
 import type { Filters, ManifestSummary } from './data/api.ts';
 import { dataSource } from './data/client.ts';
 import { useDataStatus } from './data/hooks.ts';
@@ -21,6 +21,19 @@ import { Segments } from './views/Segments.tsx';
 import { Service } from './views/Service.tsx';
 import { Usage } from './views/Usage.tsx';
 import { ViewVisibleContext } from './views/visibility.ts';
+import { viewAllowed } from './workbench/access.ts';
+
+// The campaign planner and the analyst workbench, loaded when first opened:
+// nothing of them is in the first view's bundle.
+const Campaigns = lazy(() => import('./views/Campaigns.tsx').then((m) => ({ default: m.Campaigns })));
+const Workbench = lazy(() => import('./workbench/Workbench.tsx'));
+
+/**
+ * The views that follow the global filter bar: only these are pre-rendered
+ * when idle and refreshed in the background while hidden. The planner and the
+ * workbench have their own inputs and are rendered when the user opens them.
+ */
+const FILTERED_VIEWS: readonly ScreenState['view'][] = ['overview', 'segments', 'usage', 'satisfaction', 'service'];
 
 /**
  * Extracts the views read (dashboard/src/data/queries/), loaded in the
@@ -28,7 +41,7 @@ import { ViewVisibleContext } from './views/visibility.ts';
  * names the live version lacks are skipped. Keep in step with the builders.
  */
 const PREFETCH = [
-  'kpi_month', 'segment_month', 'satisfaction_month_totals', 'satisfaction_month', 'service_month_totals', 'service_month', 'load_profile', 'customer',
+  'kpi_month', 'segment_month', 'satisfaction_month_totals', 'satisfaction_month', 'service_month_totals', 'service_month', 'load_profile', 'customer', 'campaign_result',
 ];
 
 /** How long the user must leave the filters alone before hidden views catch up with them. */
@@ -125,7 +138,7 @@ function Shell({ state, locale, theme, onChange }: ShellProps) {
         </div>
         <nav aria-label={t('nav.label')}>
           <ul className="tabs">
-            {VIEWS.map((v) => (
+            {VIEWS.filter((v) => viewAllowed(v, manifest)).map((v) => (
               <li key={v}>
                 <a {...viewLink(v)} data-view={v} aria-current={state.view === v ? 'page' : undefined}>{t(`view.${v}` as MessageKey)}</a>
               </li>
@@ -133,6 +146,7 @@ function Shell({ state, locale, theme, onChange }: ShellProps) {
           </ul>
         </nav>
         <div className="settings">
+          <a href={`?view=report&lang=${locale}`} data-link="report">{t('report.nav')}</a>
           <label className="control inline">
             <span>{t('settings.language')}</span>
             <select name="lang" value={locale} onChange={(e) => onChange({ lang: e.target.value as Locale }, { interaction: false })}>
@@ -218,7 +232,7 @@ function Views(props: ViewProps) {
   // (measured: scripted back-to-back filter changes, p95 +40–90 ms).
   useEffect(() => {
     if (!interactive) return;
-    const stale = VIEWS.filter((v) => v !== state.view && kept.current.has(v) && kept.current.get(v)!.filters !== filters);
+    const stale = FILTERED_VIEWS.filter((v) => v !== state.view && kept.current.has(v) && kept.current.get(v)!.filters !== filters);
     if (stale.length === 0) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -242,7 +256,7 @@ function Views(props: ViewProps) {
   // Pre-render the next view not rendered yet, when the page is idle.
   useEffect(() => {
     if (!interactive) return;
-    const next = VIEWS.find((v) => !kept.current.has(v));
+    const next = FILTERED_VIEWS.find((v) => !kept.current.has(v));
     if (!next) return;
     let cancelled = false;
     whenIdle(() => {
@@ -285,6 +299,10 @@ const View = memo(function View(props: ViewProps) {
       return <Satisfaction state={state} filters={filters} onChange={onChange} />;
     case 'service':
       return <Service filters={filters} onChange={onChange} />;
+    case 'campaigns':
+      return <Suspense fallback={null}><Campaigns state={state} onChange={onChange} /></Suspense>;
+    case 'workbench':
+      return <Suspense fallback={null}><Workbench state={state} onChange={onChange} /></Suspense>;
     default:
       return <Overview state={state} filters={filters} summary={summary} onChange={onChange} />;
   }

@@ -2,5 +2,11 @@
 // add a new one to this list.
 
 import type { ApiRoute } from './api.ts';
+import { customerReportByAccount, customerReportByKey } from './customer-report-route.ts';
+import { targetListRoute } from './target-list-route.ts';
 
-export const API_ROUTES: readonly ApiRoute[] = [];
+export const API_ROUTES: readonly ApiRoute[] = [
+  targetListRoute,
+  customerReportByKey,
+  customerReportByAccount,
+];

@@ -36,6 +36,11 @@
 --     (baseline 0.05; a hand-set score from the churn drivers the business names,
 --      not a fitted model)
 --   value_tier          within the segment, by revenue_12m: top 20 % 'high', next 30 % 'medium', rest 'low'
+--   last_offer_on, last_offer_type, last_offer_responded, last_offer_accepted
+--                       the latest offer actually sent to the account (core.campaign_contact,
+--                       holdout rows left out: they were never contacted; latest sent_on, then
+--                       contact_id); all null when never offered. For the campaign planner's
+--                       "past offers" and "exclude recently contacted" filters.
 create view mart.customer as
 with w as (select max(month) as last_month, max(as_of) as as_of from rollup.month_window),
 ref as (
@@ -97,6 +102,13 @@ service as (
   join mart_base.ticket t on t.customer_id = r.customer_id and t.month > r.month - interval '12 months' and t.month <= r.month
   group by r.customer_id
 ),
+offer as (
+  select distinct on (customer_id) customer_id, sent_on, offer_type,
+         responded_on is not null as responded, coalesce(accepted, false) as accepted
+  from core.campaign_contact
+  where not holdout
+  order by customer_id, sent_on desc, contact_id desc
+),
 green as (
   select distinct customer_id from core.campaign_contact
   where offer_type = 'green_plan' and not holdout and responded_on is not null and not coalesce(accepted, false)
@@ -123,6 +135,8 @@ f as (
          coalesce(sv.complaints_12m, 0)::integer as complaints_12m,
          coalesce(sv.outages_12m, 0)::integer as outages_12m,
          (green.customer_id is not null) as responded_green,
+         o.sent_on as last_offer_on, o.offer_type as last_offer_type,
+         o.responded as last_offer_responded, o.accepted as last_offer_accepted,
          y.daily_kwh_recent, y.daily_kwh_before, w.as_of
   from ref r
   cross join w
@@ -134,6 +148,7 @@ f as (
   left join survey s on s.customer_id = r.customer_id
   left join service sv on sv.customer_id = r.customer_id
   left join green on green.customer_id = r.customer_id
+  left join offer o on o.customer_id = r.customer_id
 )
 select p.customer_key,
        f.segment, f.customer_class, f.region, f.tariff, f.band, f.status, f.tenure_months,
@@ -161,6 +176,7 @@ select p.customer_key,
        end::double precision as churn_risk,
        case when cume_dist() over (partition by f.segment order by f.revenue_12m desc) <= 0.2 then 'high'
             when cume_dist() over (partition by f.segment order by f.revenue_12m desc) <= 0.5 then 'medium'
-            else 'low' end as value_tier
+            else 'low' end as value_tier,
+       f.last_offer_on, f.last_offer_type, f.last_offer_responded, f.last_offer_accepted
 from f
 join core.customer_pseudonym p on p.customer_id = f.customer_id;

@@ -4,6 +4,9 @@
 // through `codes` so the extracts stay language-neutral.
 
 import type { Locale } from '../state/url-state.ts';
+import { campaignsEn, campaignsZh, OFFER_CODES } from './messages-campaigns.ts';
+import { workbenchEn, workbenchZh } from './messages-workbench.ts';
+import { reportEn, reportZh } from './messages-report.ts';
 
 const en = {
   app_title: 'Gridlens',
@@ -155,6 +158,9 @@ const en = {
   'measure.type': 'Ticket type',
   'measure.sla_tickets': 'Tickets with an SLA target',
   'measure.day_type': 'Day type',
+  ...campaignsEn,
+  ...workbenchEn,
+  ...reportEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -309,6 +315,9 @@ const zh: Record<MessageKey, string> = {
   'measure.type': '工单类型',
   'measure.sla_tickets': '有时限要求的工单',
   'measure.day_type': '日类型',
+  ...campaignsZh,
+  ...workbenchZh,
+  ...reportZh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };
@@ -347,6 +356,7 @@ export const CODES: Record<Locale, Record<string, string>> = {
     active: 'Active', closed: 'Closed',
     load_factor: 'Load factor', peak_valley_rate: 'Peak-valley difference rate',
     outage_12m: 'Outage report', complaint_12m: 'Complaint',
+    ...OFFER_CODES.en,
   },
   'zh-CN': {
     large_industrial: '大工业用电', commercial: '一般工商业用电', sme: '中小企业', residential: '居民生活用电', agricultural: '农业生产用电',
@@ -362,5 +372,6 @@ export const CODES: Record<Locale, Record<string, string>> = {
     active: '在网', closed: '已销户',
     load_factor: '负荷率', peak_valley_rate: '峰谷差率',
     outage_12m: '故障报修', complaint_12m: '投诉',
+    ...OFFER_CODES['zh-CN'],
   },
 };

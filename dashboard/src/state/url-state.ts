@@ -4,7 +4,7 @@
 // through the user's steps (dashboard/src/state/use-url-state.ts does the I/O).
 //
 // Query parameters (all optional; absent = the default):
-//   view     overview | segments | usage | satisfaction | service
+//   view     overview | segments | usage | satisfaction | service | campaigns | workbench
 //   from,to  period, 'YYYY-MM' (default: the latest complete month)
 //   cmp      previous | year (comparison period; default previous)
 //   seg reg tar band ch   global filters, one parameter per value (repeatable)
@@ -14,10 +14,17 @@
 //   by       Satisfaction breakdown dimension: segment | region | channel
 //   lang     en | zh-CN (absent: the browser's language)
 //   theme    light | dark (absent: the system's preference)
+//   aud      Campaigns: the audience being built (campaigns/audience.ts encodeAudience, compact JSON)
+//   saud     Campaigns: a saved audience, 'name<TAB>definition' (repeatable; also kept in localStorage)
+//   ov       Campaigns: names of the saved audiences whose overlap is shown (2–3, repeatable)
+//   hs hseed hstrat  Campaigns: holdout share in % (default 10), seed (default '1'), hstrat=0: not by segment
+//   camp     Campaigns: the campaign whose results are shown
+//   wq       Workbench: the query last run
+//   wsq      Workbench: a saved query, 'name<TAB>sql' (repeatable; also kept in localStorage)
 
 import type { Filters } from '../data/api.ts';
 
-export const VIEWS = ['overview', 'segments', 'usage', 'satisfaction', 'service'] as const;
+export const VIEWS = ['overview', 'segments', 'usage', 'satisfaction', 'service', 'campaigns', 'workbench'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 /** The Segments drill order; the level after the last is the customer list. */
@@ -48,12 +55,25 @@ export interface ScreenState {
   by: SatisfactionBreakdown;
   lang: Locale | null;
   theme: Theme | null;
+  /** Campaigns: the audience being built (encoded), saved audiences, overlap selection, holdout, results campaign. */
+  audience: string | null;
+  saved: string[];
+  overlap: string[];
+  holdoutPct: number;
+  holdoutSeed: string;
+  holdoutStratify: boolean;
+  campaign: string | null;
+  /** Workbench: the query last run, and saved queries ('name<TAB>sql'). */
+  sql: string | null;
+  savedQueries: string[];
 }
 
 export const DEFAULT_STATE: ScreenState = {
   view: 'overview', from: null, to: null, compare: 'previous',
   segment: [], region: [], tariff: [], band: [], channel: [],
   drill: [], sort: null, sortDesc: true, kpi: null, by: 'region', lang: null, theme: null,
+  audience: null, saved: [], overlap: [], holdoutPct: 10, holdoutSeed: '1', holdoutStratify: true, campaign: null,
+  sql: null, savedQueries: [],
 };
 
 const LIST_PARAMS = { segment: 'seg', region: 'reg', tariff: 'tar', band: 'band', channel: 'ch' } as const;
@@ -96,7 +116,22 @@ export function parseState(search: string): ScreenState {
     by: oneOf(p.get('by'), ['segment', 'region', 'channel'] as const) ?? 'region',
     lang: oneOf(p.get('lang'), LOCALES),
     theme: oneOf(p.get('theme'), ['light', 'dark'] as const),
+    audience: p.get('aud') || null,
+    saved: p.getAll('saud').filter((v) => v.trim() !== ''),
+    overlap: [...new Set(p.getAll('ov').filter((v) => v !== ''))].slice(0, 3),
+    holdoutPct: holdoutPctOf(p.get('hs')),
+    holdoutSeed: p.get('hseed') || DEFAULT_STATE.holdoutSeed,
+    holdoutStratify: p.get('hstrat') !== '0',
+    campaign: p.get('camp') || null,
+    sql: p.get('wq') || null,
+    savedQueries: p.getAll('wsq').filter((v) => v.includes('\t')),
   };
+}
+
+/** Holdout share in whole percent, 0–90; anything else → the default. */
+function holdoutPctOf(v: string | null): number {
+  const n = v !== null && /^\d{1,2}$/.test(v) ? Number(v) : NaN;
+  return n >= 0 && n <= 90 ? n : DEFAULT_STATE.holdoutPct;
 }
 
 /** The query string of a state (without '?'); defaults are left out, order is stable. */
@@ -113,6 +148,15 @@ export function formatState(s: ScreenState): string {
   if (s.by !== 'region') p.set('by', s.by);
   if (s.lang) p.set('lang', s.lang);
   if (s.theme) p.set('theme', s.theme);
+  if (s.audience) p.set('aud', s.audience);
+  for (const v of s.saved) p.append('saud', v);
+  for (const v of s.overlap) p.append('ov', v);
+  if (s.holdoutPct !== DEFAULT_STATE.holdoutPct) p.set('hs', String(s.holdoutPct));
+  if (s.holdoutSeed !== DEFAULT_STATE.holdoutSeed) p.set('hseed', s.holdoutSeed);
+  if (!s.holdoutStratify) p.set('hstrat', '0');
+  if (s.campaign) p.set('camp', s.campaign);
+  if (s.sql) p.set('wq', s.sql);
+  for (const v of s.savedQueries) p.append('wsq', v);
   return p.toString();
 }
 

@@ -6,11 +6,12 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Filters } from '../data/api.ts';
 import { customerCountQuery, customerPageQuery, SORTABLE_COLUMNS, type CustomerRow } from '../data/queries/segments.ts';
-import { downloadText } from '../export/download.ts';
-import { fileNameOf, toCsv } from '../export/csv.ts';
+import { runQuery } from '../data/client.ts';
+import { ExportMenu } from '../export/ExportMenu.tsx';
 import type { ValueKind } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { reportHref } from '../report/report-url.ts';
 import { StatusMessage } from './Status.tsx';
 import { useTrackedQuery } from './use-tracked-query.ts';
 
@@ -82,10 +83,15 @@ export function CustomerList({ filters, drill, sort, desc, onSort }: Props) {
     return v === null || v === undefined ? '–' : String(v);
   };
   const sortBy = (key: string): void => onSort(key, key === column ? !desc : true);
-  const saveCsv = (): void => {
-    const rows = [...(qa.rows ?? []), ...(qb.rows ?? [])];
-    const cols = COLUMNS.filter((c) => c.key !== 'needs').map((c) => ({ key: c.key, label: t(c.label) }));
-    downloadText(toCsv(cols, rows), fileNameOf(t('segments.list'), 'csv'), 'text/csv;charset=utf-8');
+  // Every customer of the cell, in the list's order (not only the pages loaded), typed for XLSX and Parquet.
+  const exportTable = async () => {
+    const rows = await runQuery<CustomerRow>(customerPageQuery(filters, drill, sortSpec, { offset: 0, limit: Math.max(total, 1) }));
+    const columns = COLUMNS.filter((c) => c.key !== 'needs').map((c) => ({
+      key: c.key,
+      label: t(c.label),
+      type: c.key === 'customer_key' || c.kind === 'count' ? ('integer' as const) : c.kind ? ('number' as const) : ('text' as const),
+    }));
+    return { columns, rows };
   };
   const onKey = (e: KeyboardEvent<HTMLDivElement>): void => {
     const el = e.currentTarget;
@@ -103,7 +109,7 @@ export function CustomerList({ filters, drill, sort, desc, onSort }: Props) {
         <h2 id="list-heading">{t('segments.list')}</h2>
         <span className="panel-note" data-count={total}>{t('segments.list_count', { n: i18n.fmt(total, 'count') })}</span>
         <span className="panel-actions">
-          <button type="button" onClick={saveCsv} disabled={!qa.rows?.length} aria-label={t('export.csv_label', { title: t('segments.list') })}>{t('export.csv')}</button>
+          <ExportMenu title={t('segments.list')} disabled={!qa.rows?.length} table={exportTable} />
         </span>
       </div>
       <StatusMessage loading={countQ.loading && !countQ.rows} error={countQ.error ?? qa.error} empty={countQ.rows !== null && total === 0}>
@@ -137,7 +143,10 @@ export function CustomerList({ filters, drill, sort, desc, onSort }: Props) {
                     style={{ position: 'absolute', top: i * ROW_HEIGHT, height: ROW_HEIGHT }}>
                     {COLUMNS.map((c) => (
                       <div key={c.key} role="cell" style={{ width: c.width }} className={c.kind ? 'num' : undefined}>
-                        {r ? cell(r, c) : '…'}
+                        {!r ? '…' : c.key === 'customer_key'
+                          // The customer's printable usage report (dashboard/src/report/).
+                          ? <a href={reportHref(Number(r.customer_key), i18n.locale)} data-report-link={String(r.customer_key)} title={t('report.open')}>{cell(r, c)}</a>
+                          : cell(r, c)}
                       </div>
                     ))}
                   </div>
