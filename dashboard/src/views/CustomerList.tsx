@@ -3,7 +3,7 @@
 // virtualised: only the rows in view are in the DOM, and they are fetched from
 // DuckDB a page at a time (the list may hold 100,000 customers).
 
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useState } from 'react';
 import type { Filters } from '../data/api.ts';
 import { customerCountQuery, customerPageQuery, SORTABLE_COLUMNS, type CustomerRow } from '../data/queries/segments.ts';
 import { runQuery } from '../data/client.ts';
@@ -14,6 +14,7 @@ import type { MessageKey } from '../i18n/messages.ts';
 import { reportHref } from '../report/report-url.ts';
 import { StatusMessage } from './Status.tsx';
 import { useTrackedQuery } from './use-tracked-query.ts';
+import { pageKeysHandler } from './vtable-keys.ts';
 
 const ROW_HEIGHT = 32;
 const VIEWPORT_ROWS = 16;
@@ -93,15 +94,7 @@ export function CustomerList({ filters, drill, sort, desc, onSort }: Props) {
     }));
     return { columns, rows };
   };
-  const onKey = (e: KeyboardEvent<HTMLDivElement>): void => {
-    const el = e.currentTarget;
-    if (e.key === 'PageDown') el.scrollTop += ROW_HEIGHT * VIEWPORT_ROWS;
-    else if (e.key === 'PageUp') el.scrollTop -= ROW_HEIGHT * VIEWPORT_ROWS;
-    else if (e.key === 'Home') el.scrollTop = 0;
-    else if (e.key === 'End') el.scrollTop = el.scrollHeight;
-    else return;
-    e.preventDefault();
-  };
+  const onKey = pageKeysHandler(ROW_HEIGHT, VIEWPORT_ROWS);
 
   return (
     <section className="panel customer-list" aria-labelledby="list-heading" data-panel="customer-list">

@@ -3,10 +3,11 @@
 // Cells show plain, unlocalised values — what the exports write — and carry
 // them in data-v, so a test (or a user's script) reads exactly what DuckDB said.
 
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { plainText } from '../export/columns.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { WorkbenchResult } from './run-query.ts';
+import { pageKeysHandler } from '../views/vtable-keys.ts';
 
 const ROW_HEIGHT = 28;
 const VIEWPORT_ROWS = 18;
@@ -28,15 +29,7 @@ export function ResultGrid({ result }: { result: WorkbenchResult }) {
   const end = Math.min(total, first + VIEWPORT_ROWS + OVERSCAN);
   const numeric = (type: string): boolean => type === 'integer' || type === 'number';
 
-  const onKey = (e: KeyboardEvent<HTMLDivElement>): void => {
-    const el = e.currentTarget;
-    if (e.key === 'PageDown') el.scrollTop += ROW_HEIGHT * VIEWPORT_ROWS;
-    else if (e.key === 'PageUp') el.scrollTop -= ROW_HEIGHT * VIEWPORT_ROWS;
-    else if (e.key === 'Home') el.scrollTop = 0;
-    else if (e.key === 'End') el.scrollTop = el.scrollHeight;
-    else return;
-    e.preventDefault();
-  };
+  const onKey = pageKeysHandler(ROW_HEIGHT, VIEWPORT_ROWS);
 
   const rowWidth = widths.reduce((a, b) => a + b, 0);
   return (
