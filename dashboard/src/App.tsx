@@ -23,10 +23,11 @@ import { Usage } from './views/Usage.tsx';
 import { ViewVisibleContext } from './views/visibility.ts';
 import { viewAllowed } from './workbench/access.ts';
 
-// The campaign planner and the analyst workbench, loaded when first opened:
-// nothing of them is in the first view's bundle.
+// The campaign planner, the analyst workbench and the Alerts view, loaded when
+// first opened: nothing of them is in the first view's bundle.
 const Campaigns = lazy(() => import('./views/Campaigns.tsx').then((m) => ({ default: m.Campaigns })));
 const Workbench = lazy(() => import('./workbench/Workbench.tsx'));
+const Alerts = lazy(() => import('./views/Alerts.tsx').then((m) => ({ default: m.Alerts })));
 
 /**
  * The views that follow the global filter bar: only these are pre-rendered
@@ -303,6 +304,8 @@ const View = memo(function View(props: ViewProps) {
       return <Suspense fallback={null}><Campaigns state={state} onChange={onChange} /></Suspense>;
     case 'workbench':
       return <Suspense fallback={null}><Workbench state={state} onChange={onChange} /></Suspense>;
+    case 'alerts':
+      return <Suspense fallback={null}><Alerts state={state} filters={filters} onChange={onChange} /></Suspense>;
     default:
       return <Overview state={state} filters={filters} summary={summary} onChange={onChange} />;
   }

@@ -2,6 +2,9 @@
 // holdout flags (holdout.ts) and the account numbers the server hands out for
 // this export only (POST /api/target-list, audited: etl/serve/target-list-route.ts).
 // The request and the file rows are built here (pure); the fetch is the one I/O.
+// The same endpoint re-identifies other lists too (the Alerts view's alert
+// list: alerts/alert-list.ts): any request names what it is in `audience`
+// (e.g. {"kind": "usage_alerts", …}), and a list without a holdout sends none.
 
 import type { AudienceDefinition } from './audience.ts';
 import { compactAudience } from './audience.ts';
@@ -13,7 +16,8 @@ export const TARGET_LIST_ENDPOINT = 'api/target-list';
 export interface TargetListRequestBody {
   name: string | null;
   audience: Record<string, unknown>;
-  holdout: HoldoutOptions;
+  /** null: the list has no holdout (stored as null in the audit record). */
+  holdout: HoldoutOptions | null;
   keys: number[];
   holdoutKeys: number[];
 }
@@ -52,14 +56,19 @@ export const TARGET_FILE_COLUMNS = [
 
 export type TargetFileRow = TargetRow & { customer_id: string; holdout: 0 | 1 };
 
-/** The file's rows: each audience row with its account number and holdout flag; a key the reply lacks is an error (never a blank account number). */
-export function targetFileRows(rows: readonly TargetRow[], held: ReadonlySet<number>, reply: TargetListReply): TargetFileRow[] {
+/** Each row with its key's account number from the reply; a key the reply lacks is an error (never a blank account number). */
+export function withAccountNumbers<T extends { customer_key: number }>(rows: readonly T[], reply: TargetListReply): (T & { customer_id: string })[] {
   const ids = new Map(reply.rows.map((r) => [r.customer_key, r.customer_id]));
   return rows.map((r) => {
     const id = ids.get(r.customer_key);
     if (id === undefined) throw new Error(`the server sent no account number for customer key ${r.customer_key}`);
-    return { ...r, customer_id: id, holdout: held.has(r.customer_key) ? 1 : 0 };
+    return { ...r, customer_id: id };
   });
+}
+
+/** The file's rows: each audience row with its account number and holdout flag. */
+export function targetFileRows(rows: readonly TargetRow[], held: ReadonlySet<number>, reply: TargetListReply): TargetFileRow[] {
+  return withAccountNumbers(rows, reply).map((r) => ({ ...r, holdout: (held.has(r.customer_key) ? 1 : 0) as 0 | 1 }));
 }
 
 /** POSTs the request; a refusal (4xx/5xx) becomes an Error carrying the server's message. */

@@ -7,6 +7,7 @@ import type { Locale } from '../state/url-state.ts';
 import { campaignsEn, campaignsZh, OFFER_CODES } from './messages-campaigns.ts';
 import { workbenchEn, workbenchZh } from './messages-workbench.ts';
 import { reportEn, reportZh } from './messages-report.ts';
+import { alertsEn, alertsZh } from './messages-alerts.ts';
 
 const en = {
   app_title: 'Gridlens',
@@ -161,6 +162,7 @@ const en = {
   ...campaignsEn,
   ...workbenchEn,
   ...reportEn,
+  ...alertsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -318,6 +320,7 @@ const zh: Record<MessageKey, string> = {
   ...campaignsZh,
   ...workbenchZh,
   ...reportZh,
+  ...alertsZh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

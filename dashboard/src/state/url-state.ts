@@ -4,7 +4,7 @@
 // through the user's steps (dashboard/src/state/use-url-state.ts does the I/O).
 //
 // Query parameters (all optional; absent = the default):
-//   view     overview | segments | usage | satisfaction | service | campaigns | workbench
+//   view     overview | segments | usage | satisfaction | service | campaigns | workbench | alerts
 //   from,to  period, 'YYYY-MM' (default: the latest complete month)
 //   cmp      previous | year (comparison period; default previous)
 //   seg reg tar band ch   global filters, one parameter per value (repeatable)
@@ -21,10 +21,13 @@
 //   camp     Campaigns: the campaign whose results are shown
 //   wq       Workbench: the query last run
 //   wsq      Workbench: a saved query, 'name<TAB>sql' (repeatable; also kept in localStorage)
+//   ast      Alerts: the list's status, all (absent: open alerts only)
+//   aty      Alerts: the list's alert types (repeatable; absent: every type)
+//   asort    Alerts: the list's order, column name, '-' prefix = descending (absent: -severity)
 
 import type { Filters } from '../data/api.ts';
 
-export const VIEWS = ['overview', 'segments', 'usage', 'satisfaction', 'service', 'campaigns', 'workbench'] as const;
+export const VIEWS = ['overview', 'segments', 'usage', 'satisfaction', 'service', 'campaigns', 'workbench', 'alerts'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 /** The Segments drill order; the level after the last is the customer list. */
@@ -66,6 +69,11 @@ export interface ScreenState {
   /** Workbench: the query last run, and saved queries ('name<TAB>sql'). */
   sql: string | null;
   savedQueries: string[];
+  /** Alerts: the list's status choice, types, and order (column, descending). */
+  alertStatus: 'open' | 'all';
+  alertTypes: string[];
+  alertSort: string;
+  alertSortDesc: boolean;
 }
 
 export const DEFAULT_STATE: ScreenState = {
@@ -74,6 +82,7 @@ export const DEFAULT_STATE: ScreenState = {
   drill: [], sort: null, sortDesc: true, kpi: null, by: 'region', lang: null, theme: null,
   audience: null, saved: [], overlap: [], holdoutPct: 10, holdoutSeed: '1', holdoutStratify: true, campaign: null,
   sql: null, savedQueries: [],
+  alertStatus: 'open', alertTypes: [], alertSort: 'severity', alertSortDesc: true,
 };
 
 const LIST_PARAMS = { segment: 'seg', region: 'reg', tariff: 'tar', band: 'band', channel: 'ch' } as const;
@@ -125,6 +134,10 @@ export function parseState(search: string): ScreenState {
     campaign: p.get('camp') || null,
     sql: p.get('wq') || null,
     savedQueries: p.getAll('wsq').filter((v) => v.includes('\t')),
+    alertStatus: p.get('ast') === 'all' ? 'all' : 'open',
+    alertTypes: list('aty'),
+    alertSort: p.get('asort')?.replace(/^-/, '') || DEFAULT_STATE.alertSort,
+    alertSortDesc: p.get('asort') ? p.get('asort')!.startsWith('-') : DEFAULT_STATE.alertSortDesc,
   };
 }
 
@@ -157,6 +170,9 @@ export function formatState(s: ScreenState): string {
   if (s.campaign) p.set('camp', s.campaign);
   if (s.sql) p.set('wq', s.sql);
   for (const v of s.savedQueries) p.append('wsq', v);
+  if (s.alertStatus !== 'open') p.set('ast', s.alertStatus);
+  for (const v of s.alertTypes) p.append('aty', v);
+  if (s.alertSort !== DEFAULT_STATE.alertSort || s.alertSortDesc !== DEFAULT_STATE.alertSortDesc) p.set('asort', (s.alertSortDesc ? '-' : '') + s.alertSort);
   return p.toString();
 }
 

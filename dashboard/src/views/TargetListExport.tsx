@@ -1,22 +1,20 @@
-/// <reference types="vite/client" />
 // Holdout settings and the target-list export. On export: the audience's rows
-// from DuckDB (pseudonymous), the holdout drawn (campaigns/holdout.ts), the
-// account numbers asked of the server for exactly these keys (audited there),
-// then the CSV or XLSX written in the browser. exceljs loads only here, on
-// the first XLSX export. Test hooks: [data-action="export-csv|export-xlsx"],
-// [data-export-result] with data-export-id / -rows / -holdout, [data-export-error].
+// from DuckDB (pseudonymous), the holdout drawn (campaigns/holdout.ts), then
+// the account numbers and the file by ReidentifiedExport.tsx (the audited
+// server endpoint, shared with the Alerts view's alert list). Test hooks:
+// [data-action="export-csv|export-xlsx"], [data-export-result] with
+// data-export-id / -rows / -holdout, [data-export-error].
 
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { compactAudience, type AudienceDefinition } from '../campaigns/audience.ts';
 import { assignHoldout, holdoutCount, type HoldoutOptions } from '../campaigns/holdout.ts';
-import { requestTargetList, TARGET_FILE_COLUMNS, targetFileRows, targetListRequest } from '../campaigns/target-list.ts';
+import { TARGET_FILE_COLUMNS, targetFileRows, targetListRequest } from '../campaigns/target-list.ts';
 import { runQuery } from '../data/api.ts';
 import { audienceBySegmentQuery, audienceRowsQuery, type AudienceSegmentRow, type TargetRow } from '../data/queries/audience.ts';
-import { fileNameOf, toCsv } from '../export/csv.ts';
-import { downloadText, downloadUrl } from '../export/download.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import type { ScreenState } from '../state/url-state.ts';
+import { ReidentifiedExport, type ReidentifiedList } from './ReidentifiedExport.tsx';
 import { useTrackedQuery } from './use-tracked-query.ts';
 
 interface Props {
@@ -27,51 +25,30 @@ interface Props {
   onChange: (patch: Partial<ScreenState>, o?: { replace?: boolean; interaction?: boolean }) => void;
 }
 
-type Outcome = { kind: 'done'; id: number; rows: number; holdout: number } | { kind: 'error'; message: string } | null;
-
 export function TargetListExport({ def, name, asOf, holdout, onChange }: Props) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [busy, setBusy] = useState<'csv' | 'xlsx' | null>(null);
-  const [outcome, setOutcome] = useState<Outcome>(null);
   const seg = useTrackedQuery<AudienceSegmentRow>(useMemo(() => audienceBySegmentQuery(def, asOf), [def, asOf]));
   const size = (seg.rows ?? []).reduce((s, r) => s + r.customers, 0);
   const held = holdout.stratify
     ? (seg.rows ?? []).reduce((s, r) => s + holdoutCount(r.customers, holdout.share), 0)
     : holdoutCount(size, holdout.share);
 
-  const exportList = async (format: 'csv' | 'xlsx'): Promise<void> => {
-    setBusy(format);
-    setOutcome(null);
-    try {
-      const rows = await runQuery<TargetRow>(audienceRowsQuery(def, asOf));
-      if (rows.length === 0) throw new Error(t('state.empty'));
-      const heldOut = assignHoldout(rows, holdout);
-      const base = new URL(import.meta.env.BASE_URL, window.location.href);
-      const reply = await requestTargetList(targetListRequest(name, def, holdout, rows, heldOut), base);
-      const fileRows = targetFileRows(rows, heldOut, reply);
-      const columns = TARGET_FILE_COLUMNS.map((c) => ({ key: c.key, label: t(c.label as MessageKey), type: c.type }));
-      const title = name ? `${t('camp.list_title')} ${name}` : t('camp.list_title');
-      if (format === 'csv') {
-        downloadText(toCsv(columns, fileRows), fileNameOf(title, 'csv'), 'text/csv;charset=utf-8');
-      } else {
-        const { toXlsx } = await import('../export/xlsx.ts');
-        const filters: [string, string][] = [
-          ...Object.entries(compactAudience(def)).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string]),
-          ['holdout', JSON.stringify(holdout)],
-          ['export_id', String(reply.exportId)],
-        ];
-        const bytes = await toXlsx(columns.map((c) => ({ ...c })), fileRows, { title, filters, dataAsOf: asOf, exportedAt: new Date(reply.exportedAt), locale: i18n.locale });
-        const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
-        downloadUrl(url, fileNameOf(title, 'xlsx'));
-        setTimeout(() => URL.revokeObjectURL(url), 0);
-      }
-      setOutcome({ kind: 'done', id: reply.exportId, rows: reply.rowCount, holdout: reply.holdoutCount });
-    } catch (err) {
-      setOutcome({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
-    } finally {
-      setBusy(null);
-    }
+  const prepare = async (): Promise<ReidentifiedList> => {
+    const rows = await runQuery<TargetRow>(audienceRowsQuery(def, asOf));
+    if (rows.length === 0) throw new Error(t('state.empty'));
+    const heldOut = assignHoldout(rows, holdout);
+    const columns = TARGET_FILE_COLUMNS.map((c) => ({ key: c.key, label: t(c.label as MessageKey), type: c.type }));
+    return {
+      body: targetListRequest(name, def, holdout, rows, heldOut),
+      title: name ? `${t('camp.list_title')} ${name}` : t('camp.list_title'),
+      filters: [
+        ...Object.entries(compactAudience(def)).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string]),
+        ['holdout', JSON.stringify(holdout)],
+      ],
+      dataAsOf: asOf,
+      file: (reply) => ({ columns, rows: targetFileRows(rows, heldOut, reply) }),
+    };
   };
 
   return (
@@ -102,24 +79,12 @@ export function TargetListExport({ def, name, asOf, holdout, onChange }: Props) 
       <p className="panel-note">{t('camp.holdout_note')}</p>
       <h3>{t('camp.export')}</h3>
       <p className="panel-note">{t('camp.export_note')}</p>
-      <div className="panel-actions aud-export">
-        <button type="button" data-action="export-csv" disabled={busy !== null || size === 0} onClick={() => void exportList('csv')}>
-          {busy === 'csv' ? t('camp.exporting') : t('camp.export_csv')}
-        </button>
-        <button type="button" data-action="export-xlsx" disabled={busy !== null || size === 0} onClick={() => void exportList('xlsx')}>
-          {busy === 'xlsx' ? t('camp.exporting') : t('camp.export_xlsx')}
-        </button>
-      </div>
-      {outcome?.kind === 'done' ? (
-        <p className="status" role="status" data-export-result data-export-id={outcome.id} data-export-rows={outcome.rows} data-export-holdout={outcome.holdout}>
-          {t('camp.exported', { n: i18n.fmt(outcome.rows, 'count'), h: i18n.fmt(outcome.holdout, 'count'), id: outcome.id })}
-        </p>
-      ) : null}
-      {outcome?.kind === 'error' ? (
-        <div className="status status-error" role="alert" data-export-error>
-          <strong>{t('camp.export_failed')}</strong>: {outcome.message}
-        </div>
-      ) : null}
+      <ReidentifiedExport
+        disabled={size === 0}
+        labels={{ csv: t('camp.export_csv'), xlsx: t('camp.export_xlsx'), busy: t('camp.exporting'), failed: t('camp.export_failed') }}
+        done={(o) => t('camp.exported', { n: i18n.fmt(o.rows, 'count'), h: i18n.fmt(o.holdout, 'count'), id: o.id })}
+        prepare={prepare}
+      />
     </section>
   );
 }
