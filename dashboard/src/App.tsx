@@ -43,7 +43,11 @@ const FILTERED_VIEWS: readonly ScreenState['view'][] = ['overview', 'segments', 
  */
 const PREFETCH = [
   'kpi_month', 'segment_month', 'satisfaction_month_totals', 'satisfaction_month', 'service_month_totals', 'service_month', 'load_profile', 'customer', 'campaign_result',
+  'detractor_followup',
 ];
+
+/** Filter sets remembered by value (App's filterCache): a few dozen small objects. */
+const FILTER_CACHE_SIZE = 32;
 
 /** How long the user must leave the filters alone before hidden views catch up with them. */
 const HIDDEN_REFRESH_PAUSE_MS = 400;
@@ -113,11 +117,26 @@ function Shell({ state, locale, theme, onChange }: ShellProps) {
   // Keyed by the filter values, not the parsed arrays (new on every URL change):
   // a view or sort change keeps the same Filters object, so no query is rebuilt.
   const filterKey = JSON.stringify([from, to, state.compare, state.segment, state.region, state.tariff, state.band, state.channel]);
-  const filters = useMemo(
-    () => (from && to ? filtersOf({ ...state, from, to }, to) : null),
+  // One Filters object per set of values, reused when the user comes back to
+  // them (a filter set and cleared, a period changed and restored): a view kept
+  // hidden since then has equal filters by identity, so showing it again asks
+  // and redraws nothing (Views compares by identity; each view's query builders
+  // are memoised on it).
+  const filterCache = useRef(new Map<string, Filters>());
+  const filters = useMemo(() => {
+    if (!from || !to) return null;
+    const cache = filterCache.current;
+    let f = cache.get(filterKey);
+    if (f) {
+      cache.delete(filterKey); // most recently used last
+    } else {
+      f = filtersOf({ ...state, from, to }, to);
+      if (cache.size >= FILTER_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(filterKey, f);
+    return f;
     // eslint-disable-next-line react-hooks/exhaustive-deps -- filterKey covers every input
-    [filterKey],
-  );
+  }, [filterKey]);
 
   const viewLink = (view: ScreenState['view']) => ({
     href: `?${formatState({ ...state, view })}`,

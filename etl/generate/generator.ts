@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { CustomerClass } from '../domain/tariffs.ts';
 import { formatDay, formatLocalTimestamp, formatYearMonth, type YearMonth } from './calendar.ts';
 import { buildProfile, classOf, type ProfileOptions } from './customer-profile.ts';
+import { FOLLOW_UP } from './detractor-followup.ts';
+import { actionsCsv, actionsTruth, planImprovementActions } from './improvement-actions.ts';
 import { DefectInjector, HEADERS, type EntityName } from './dirty.ts';
 import { csvLine, OutputFile } from './output.ts';
 import { TICKET_CATEGORIES } from './people.ts';
@@ -30,6 +32,12 @@ export interface GenerateOptions {
   surveyRate: number;
   /** Plant abnormal usage (usage-anomalies.ts); default true. Off only to test that planting changes nothing else. */
   plantUsageAnomalies?: boolean;
+  /** Plant high bills (high-bills.ts); default true. Off only to test that planting changes nothing else. */
+  plantHighBills?: boolean;
+  /** Plant the detractor follow-up (detractor-followup.ts); default true. Off only to test that planting changes nothing else. */
+  plantDetractorFollowUp?: boolean;
+  /** Plant improvement actions and their register actions/actions.csv (improvement-actions.ts); default true. */
+  plantImprovementActions?: boolean;
   /** Called every few thousand customers (for a progress bar). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -71,7 +79,7 @@ export function generateUtility(options: GenerateOptions): GenerateResult {
     campaigns: new Map(world.campaigns.map((c) => [c.id, open('campaigns', `campaigns/campaign_${c.id}.csv`)])),
   };
 
-  const ctx: SimulationContext = { seed: options.seed, world, files, tally, surveyRate: options.surveyRate, plantUsageAnomalies: options.plantUsageAnomalies ?? true };
+  const ctx: SimulationContext = { seed: options.seed, world, files, tally, surveyRate: options.surveyRate, plantUsageAnomalies: options.plantUsageAnomalies ?? true, plantHighBills: options.plantHighBills ?? true, plantDetractorFollowUp: options.plantDetractorFollowUp ?? true, actions: (options.plantImprovementActions ?? true) ? planImprovementActions(world) : null };
   const profileOptions: ProfileOptions = { intervals: options.intervals, newShare: Math.min(0.5, 0.025 * (options.months / 12)) };
   const ordinals: Record<CustomerClass, number> = { large_industrial: 0, commercial: 0, residential: 0, agricultural: 0 };
   for (let i = 0; i < options.customers; i++) {
@@ -83,12 +91,19 @@ export function generateUtility(options: GenerateOptions): GenerateResult {
   writeAnonymousTickets(ctx, options.customers);
   writeAnonymousSurveys(ctx);
   for (const f of all) f.close();
+  // The register is our own addition to the contract (README): not a contract entity, so not in `all`.
+  if (ctx.actions) {
+    mkdirSync(join(options.out, 'actions'), { recursive: true });
+    writeFileSync(join(options.out, 'actions', 'actions.csv'), actionsCsv(ctx.actions));
+  }
   options.onProgress?.(options.customers, options.customers);
 
   const rows = { customers: 0, usage: 0, billing: 0, surveys: 0, tickets: 0, campaigns: 0 } as Record<EntityName, number>;
   for (const f of all) rows[f.stats.entity as EntityName] += f.stats.rows;
   const truthPath = join(options.out, 'truth.json');
-  writeFileSync(truthPath, JSON.stringify(buildTruth(options, world, tally, all, rows), null, 2) + '\n');
+  const truth = buildTruth(options, world, tally, all, rows) as { planted: Record<string, unknown> };
+  truth.planted.improvement_actions = actionsTruth(ctx.actions ?? null);
+  writeFileSync(truthPath, JSON.stringify(truth, null, 2) + '\n');
   return { files: all.map((f) => ({ ...f.stats })), rows, truthPath, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -120,7 +135,8 @@ function writeAnonymousSurveys(ctx: SimulationContext): void {
   const { world, files, seed } = ctx;
   world.waves.forEach((w, k) => {
     const rng = new Rng(seed, 301, k);
-    const count = Math.round((ctx.tally.surveyResponses[w.label] ?? 0) / 9);
+    // Sized on the natural named responses: the planted re-surveys (detractor-followup.ts) add none.
+    const count = Math.round(((ctx.tally.surveyResponses[w.label] ?? 0) - (ctx.tally.resurveys[w.label] ?? 0)) / 9);
     const score = (mean: number): number => Math.min(5, Math.max(1, Math.round(mean + 0.8 * rng.normal())));
     for (let r = 0; r < count; r++) {
       const latent = 3.9 + 0.5 * rng.normal();
@@ -196,6 +212,16 @@ function buildTruth(options: GenerateOptions, world: World, tally: Tally, all: O
       usage_anomalies: {
         description: 'Abnormal usage planted in the readings of the last 30 days: spike (every reading of the days × magnitude), zero (a meter reading 0), flat (a stuck meter repeating one reading, magnitude kWh per reading), night_load (added load in the hours 00–05 of a business, magnitude × the day\'s busiest hour, per hour). Days are the first and last planted day, inclusive (a customer closing meanwhile ends it early).',
         cases: tally.usageAnomalies.map((a) => ({ ...a, first_day: formatDay(a.first_day), last_day: formatDay(a.last_day) })),
+      },
+      high_bills: {
+        description: 'High bills planted in the last month (etl/generate/high-bills.ts): tier_jump (a residential tiered account with a daily meter whose every daily read gets the same added kWh, (factor − 1) × the month\'s expected daily kWh, carrying its year\'s kWh across a tier boundary) and peak_shift (a TOU business whose peak-hour readings × factors[0] and other readings × factors[1]), sized to target × the usual bill (median of the last three). billed_* is the planted month\'s bill, usual_* the usual one, expected_driver the larger part of the difference (etl/domain/high-bill.ts decompose).',
+        cases: tally.highBills,
+      },
+      detractor_followup: {
+        description: 'Detractor follow-up planted (etl/generate/detractor-followup.ts): of the detractor responses (NPS 0–6 or reliability/service/price ≤ 2) of customers outside the incident district and without planted abnormal usage, a hashed share is planted; the service desk calls back a hashed half of them (a hotline service_request, category 满意度回访, 0–10 days after the response day) and every planted customer is re-surveyed in the next wave, where the called ones answer NPS + lift.nps (capped at 10) and service + lift.service (capped at 5). contacted / hours_to_contact follow the mart rule: the first ticket of the customer opened within window_days from the start of the response day (the planted call or the customer\'s own ticket).',
+        lift: FOLLOW_UP.lift,
+        window_days: FOLLOW_UP.windowDays,
+        cases: tally.followUps,
       },
     },
     files: perFile,

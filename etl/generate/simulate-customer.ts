@@ -16,8 +16,10 @@ import { csvLine, formatFen, formatMilli } from './output.ts';
 import { address, customerName, mobileNumber } from './people.ts';
 import { Rng, unitHash } from './random.ts';
 import { plantedMilli, planUsageAnomaly } from './usage-anomalies.ts';
+import { planHighBill, type HighBillPlan } from './high-bills.ts';
 import { daytimeSeconds, monthOffsetOfDay, type PendingRow, type SimulationContext } from './simulation-context.ts';
 import { writeSurvey } from './surveys.ts';
+import { FOLLOW_UP, followUpCase, followUpEligible, followUpRng, isDetractorAnswer, plantFollowUp, type PlantedFollowUp } from './detractor-followup.ts';
 import { TICKET_TYPE_CUM, TICKET_TYPES, writeTicket, type TicketPlan } from './tickets.ts';
 import { CLASS_MODEL, DISTRICTS, dayKindFactors } from './utility-model.ts';
 import type { OutageEvent, World } from './world.ts';
@@ -44,6 +46,12 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
   const anomaly = ctx.plantUsageAnomalies ? planUsageAnomaly(seed, p, world) : null;
   let plantedFirst = -1;
   let plantedLast = -1;
+  // Planted detractor follow-up (detractor-followup.ts): its own hash and Rng
+  // streams; the customer's ticket openings (local seconds) state the truth.
+  const followUpOk = ctx.plantDetractorFollowUp && followUpEligible(seed, p, world);
+  let fRng: Rng | null = null;
+  const followUps: PlantedFollowUp[] = [];
+  const ticketOpenings: number[] = [];
 
   let tariff = p.tariff;
   let greenPlan = p.greenPlan;
@@ -61,6 +69,8 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
   let changeEffectiveMonth = -1;
   let pendingChange: (() => void) | null = null;
   const recentBills: number[] = [];
+  // Unplanted monthly bills (CNY, kWh), the last three: the usual bill a planted high bill is sized against (high-bills.ts).
+  const lastBills: { amount: number; kwh: number }[] = [];
   const pending: PendingRow[] = [];
   let scheduledTickets: TicketPlan[] = [];
   let ticketSeq = 0;
@@ -114,6 +124,10 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     // ---- usage ----
     const vacant = p.vacancy !== null && m >= p.vacancy[0] && m < p.vacancy[0] + p.vacancy[1];
     const baseDaily = (p.annualKwh / 365) * efficiency;
+    // Planted high bill (high-bills.ts): the last month, open all of it, no planted anomaly; draws no random numbers.
+    const highBill = ctx.plantHighBills && m === world.months.length - 1 && activeFirst === month.firstDay && activeLast === month.lastDay
+      ? plannedHighBill(ctx, p, month.firstDay, month.lastDay, baseDaily, shapes, kindFactor, seasonal, weatherSensitivity, tariff, kwhThisYear, lastBills)
+      : null;
     const usageFile = files.usage[m];
     let totalMilli = 0;
     const tou: TouSplit = { peak: 0, shoulder: 0, valley: 0 };
@@ -149,7 +163,8 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
       if (stepsPerHour === 0) {
         const kwh = level * (1 - outageHours / 24);
         const natural = Math.round(kwh * 1000);
-        const milli = plant ? plantedMilli(plant, natural, 0, 1, 0) : natural;
+        // A planted high bill adds the same load every day (high-bills.ts), except in outage hours.
+        const milli = plant ? plantedMilli(plant, natural, 0, 1, 0) : highBill ? natural + Math.round(highBill.dailyKwh * (1 - outageHours / 24) * 1000) : natural;
         totalMilli += milli;
         naturalMilli += natural;
         for (let h = 0; h < 24; h++) {
@@ -166,7 +181,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
           const t = TOU_INDEX_BY_HOUR[h];
           for (let s = 0; s < stepsPerHour; s++) {
             const natural = hourKwh === 0 ? 0 : Math.round((hourKwh / stepsPerHour) * (1 + noiseAmp * (rng.next() - 0.5)) * 1000);
-            const milli = plant ? plantedMilli(plant, natural, h, 24 * stepsPerHour, busiest) : natural;
+            const milli = plant ? plantedMilli(plant, natural, h, 24 * stepsPerHour, busiest) : highBill ? Math.round(natural * highBill.factors[t]) : natural;
             totalMilli += milli;
             touMilli[t] += milli;
             naturalMilli += natural;
@@ -229,6 +244,9 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
     }
     recentBills.push(naturalFen);
     if (recentBills.length > 6) recentBills.shift();
+    if (highBill) tally.highBill(p, month.label, tariff, highBill, { amount: fen / 100, kwh }, tierBefore, residentialTier(kwhThisYear));
+    lastBills.push({ amount: naturalFen / 100, kwh: naturalMilli / 1000 });
+    if (lastBills.length > 3) lastBills.shift();
 
     // ---- service desk ----
     const incidentMonth = world.incident !== null && world.incident.district === p.district && world.incident.monthOffset === m;
@@ -246,6 +264,7 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
       }
     }
     for (const plan of plans.slice(0, 6)) {
+      if (followUpOk) ticketOpenings.push(plan.day * 86_400 + plan.secondsOfDay);
       const outcome = writeTicket(ctx, p, rng, month, plan, ++ticketSeq, incidentMonth, pending);
       if (outcome.breached || (outcome.satisfaction !== null && outcome.satisfaction <= 2)) {
         serviceBad += 1;
@@ -261,11 +280,37 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
 
     // ---- survey ----
     const wave = world.waves.find((w) => w.monthOffset === m);
-    if (wave && rng.next() < ctx.surveyRate) {
+    // A planted detractor of the previous wave is re-surveyed in this one, from
+    // the follow-up stream when the main stream would not have drawn them.
+    const resurvey = wave ? followUps.find((f) => f.nextWave === wave.label) : undefined;
+    const drawn = wave !== undefined && rng.next() < ctx.surveyRate;
+    if (wave && (drawn || resurvey)) {
+      const r = drawn ? rng : (fRng ??= followUpRng(seed, p));
       const first = Math.max(wave.firstDay, activeFirst);
       const last = Math.min(wave.lastDay, activeLast);
       if (first <= last) {
-        writeSurvey(ctx, p, rng, wave.label, first + rng.int(last - first + 1), { outageRecent, serviceBad, billShock, tou: tariff === 'tou' });
+        const answer = writeSurvey(ctx, p, r, wave.label, first + r.int(last - first + 1), { outageRecent, serviceBad, billShock, tou: tariff === 'tou' },
+          resurvey?.called ? FOLLOW_UP.lift : null);
+        if (resurvey) resurvey.next = answer;
+        if (!drawn) tally.resurvey(wave.label);
+        const waveIndex = world.waves.indexOf(wave);
+        const plant = followUpOk && waveIndex + 1 < world.waves.length && isDetractorAnswer(answer) ? plantFollowUp(seed, p, waveIndex) : null;
+        if (plant) {
+          const c: PlantedFollowUp = { wave: wave.label, nextWave: world.waves[waveIndex + 1].label, responseDay: answer.day, called: false, callAt: null, next: null };
+          if (plant.called) {
+            const fr = (fRng ??= followUpRng(seed, p));
+            const day = answer.day + fr.int(FOLLOW_UP.maxDelayDays + 1);
+            const secondsOfDay = daytimeSeconds(fr);
+            if (day <= world.lastDay) {
+              writeTicket(ctx, p, fr, world.months[monthOffsetOfDay(world, day)],
+                { type: FOLLOW_UP.type, day, secondsOfDay, category: FOLLOW_UP.category, channel: FOLLOW_UP.channel, idSuffix: 'FU' }, 0, false, pending);
+              c.called = true;
+              c.callAt = day * 86_400 + secondsOfDay;
+              ticketOpenings.push(c.callAt);
+            }
+          }
+          followUps.push(c);
+        }
       }
     }
 
@@ -304,6 +349,39 @@ export function simulateCustomer(ctx: SimulationContext, p: CustomerProfile): vo
   }
   tally.customerEnd(p, closedDay === null, tariff, greenPlan);
   if (anomaly && plantedFirst >= 0) tally.usageAnomaly(p, anomaly.type, plantedFirst, plantedLast, anomaly.magnitude);
+  for (const c of followUps) tally.followUp(followUpCase(p.id, c, ticketOpenings, formatDay));
+}
+
+/**
+ * The high bill planted in this month, if any (high-bills.ts): the month's
+ * expected kWh and TOU shares from the customer's own level, season, day
+ * kinds and weather (no noise), for sizing the rise.
+ */
+function plannedHighBill(ctx: SimulationContext, p: CustomerProfile, first: number, last: number, baseDaily: number,
+                         shapes: { workday: Float64Array; weekend: Float64Array }, kindFactor: ArrayLike<number>,
+                         seasonal: ArrayLike<number>, weatherSensitivity: number, tariff: CustomerProfile['tariff'],
+                         kwhThisYear: number, lastBills: readonly { amount: number; kwh: number }[]): HighBillPlan | null {
+  const { world, seed } = ctx;
+  if (p.openedDay > world.lastDay - 150) return null;
+  if (p.vacancy !== null && p.vacancy[0] + p.vacancy[1] > world.months.length - 4) return null;
+  if (planUsageAnomaly(seed, p, world) !== null) return null;
+  let expected = 0;
+  const shares = [0, 0, 0];
+  for (let day = first; day <= last; day++) {
+    const d = day - world.firstDay;
+    const kind = world.dayKinds[d];
+    let level = baseDaily * seasonal[d] * kindFactor[kind] * Math.max(0.5, 1 + weatherSensitivity * world.weather[p.district][d]);
+    if (world.sfRamp[d] > 0 && (p.cls === 'large_industrial' || p.cls === 'commercial')) level *= 0.5 + 0.05 * world.sfRamp[d];
+    expected += level;
+    const shape = kind === 0 ? shapes.workday : shapes.weekend;
+    for (let h = 0; h < 24; h++) shares[TOU_INDEX_BY_HOUR[h]] += level * shape[h];
+  }
+  const total = shares[0] + shares[1] + shares[2];
+  return planHighBill({
+    seed, index: p.index, cls: p.cls, tariff, intervalMinutes: p.intervalMinutes, capacityKva: p.capacityKva,
+    expectedKwh: expected, days: last - first + 1, expectedShares: total > 0 ? [shares[0] / total, shares[1] / total, shares[2] / total] : [0, 1, 0],
+    kwhBeforeThisYear: kwhThisYear, lastBills,
+  });
 }
 
 function label(world: World, day: number): string {

@@ -3,6 +3,7 @@
 
 import { fromDayNumber } from './calendar.ts';
 import type { OutputFile } from './output.ts';
+import type { ActionPlan } from './improvement-actions.ts';
 import type { Rng } from './random.ts';
 import type { Tally } from './tally.ts';
 import type { World } from './world.ts';
@@ -24,6 +25,12 @@ export interface SimulationContext {
   surveyRate: number;
   /** Plant abnormal usage in the readings (usage-anomalies.ts). */
   plantUsageAnomalies: boolean;
+  /** Plant high bills in the last month (high-bills.ts). */
+  plantHighBills: boolean;
+  /** Plant the detractor follow-up (detractor-followup.ts). */
+  plantDetractorFollowUp: boolean;
+  /** Planted improvement actions (improvement-actions.ts); null or absent: none. */
+  actions?: ActionPlan | null;
 }
 
 export interface PendingRow {

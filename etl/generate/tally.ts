@@ -3,10 +3,33 @@
 // months, classes and campaigns, never with customers. Tests compare these
 // statements with what they recompute from the CSVs themselves.
 
-import type { CustomerClass, TouSplit } from '../domain/tariffs.ts';
+import type { CustomerClass, Tariff, TouSplit } from '../domain/tariffs.ts';
+import { capacityCharge, decompose, type HighBillDriver } from '../domain/high-bill.ts';
+import type { HighBillKind, HighBillPlan } from './high-bills.ts';
 import type { CustomerProfile } from './customer-profile.ts';
+import type { FollowUpCase } from './detractor-followup.ts';
 import { CUSTOMER_CLASSES, DISTRICTS } from './utility-model.ts';
 import type { CampaignDefinition } from './world.ts';
+
+/** A planted high bill as truth.json states it (high-bills.ts). */
+export interface HighBillCase {
+  customer_id: string;
+  class: CustomerClass;
+  tariff: Tariff;
+  interval_minutes: number;
+  kind: HighBillKind;
+  /** YYYY-MM */
+  month: string;
+  factors: number[];
+  target: number;
+  usual_amount: number;
+  usual_kwh: number;
+  billed_amount: number;
+  billed_kwh: number;
+  tier_before: number;
+  tier_after: number;
+  expected_driver: HighBillDriver;
+}
 
 type ByClass<T> = Record<CustomerClass, T>;
 const byClass = <T>(make: () => T): ByClass<T> =>
@@ -53,6 +76,12 @@ export class Tally {
   touAtEnd = 0;
   greenAtEnd = 0;
   /** Planted abnormal usage (usage-anomalies.ts), in customer order. */
+  /** Planted high bills (high-bills.ts), in customer order. */
+  readonly highBills: HighBillCase[] = [];
+  /** Planted detractor follow-up cases (detractor-followup.ts), in customer order. */
+  readonly followUps: FollowUpCase[] = [];
+  /** Planted re-survey answers per wave (detractor-followup.ts): answers the main stream did not draw. */
+  readonly resurveys: Record<string, number> = {};
   readonly usageAnomalies: { customer_id: string; class: string; interval_minutes: number; type: string; first_day: number; last_day: number; magnitude: number }[] = [];
 
   constructor(months: number) {
@@ -96,6 +125,25 @@ export class Tally {
 
   usageAnomaly(p: CustomerProfile, type: string, firstDay: number, lastDay: number, magnitude: number): void {
     this.usageAnomalies.push({ customer_id: p.id, class: p.cls, interval_minutes: p.intervalMinutes, type, first_day: firstDay, last_day: lastDay, magnitude });
+  }
+
+  highBill(p: CustomerProfile, month: string, tariff: Tariff, plan: HighBillPlan, bill: { amount: number; kwh: number }, tierBefore: number, tierAfter: number): void {
+    const capacity = capacityCharge(p.cls, p.capacityKva);
+    const d = decompose({ kwh: bill.kwh, amount: bill.amount, capacity }, plan.usual, tariff, p.cls);
+    this.highBills.push({
+      customer_id: p.id, class: p.cls, tariff, interval_minutes: p.intervalMinutes, kind: plan.kind, month,
+      factors: plan.factors.map((f) => Math.round(f * 1000) / 1000), target: Math.round(plan.target * 1000) / 1000,
+      usual_amount: plan.usual.amount, usual_kwh: plan.usual.kwh, billed_amount: bill.amount, billed_kwh: bill.kwh,
+      tier_before: tierBefore, tier_after: tierAfter, expected_driver: d.driver,
+    });
+  }
+
+  resurvey(wave: string): void {
+    this.resurveys[wave] = (this.resurveys[wave] ?? 0) + 1;
+  }
+
+  followUp(c: FollowUpCase): void {
+    this.followUps.push(c);
   }
 
   creditNote(): void {

@@ -25,6 +25,10 @@ export interface TicketPlan {
   secondsOfDay: number;
   category?: string;
   planted?: boolean;
+  /** Fixed channel (an outbound follow-up call, detractor-followup.ts); else drawn. */
+  channel?: string;
+  /** Ticket id suffix instead of the customer's sequence number (planted tickets outside the sequence). */
+  idSuffix?: string;
 }
 
 export interface TicketOutcome {
@@ -35,7 +39,7 @@ export interface TicketOutcome {
 export function writeTicket(ctx: SimulationContext, p: CustomerProfile, rng: Rng, month: MonthInfo, plan: TicketPlan, seq: number, incidentMonth: boolean, pending: PendingRow[]): TicketOutcome {
   const { world, tally } = ctx;
   const type = plan.type;
-  const channel = type === 'outage' ? (rng.chance(0.7) ? 'hotline' : rng.chance(0.5) ? 'app' : 'wechat')
+  const channel = plan.channel !== undefined ? plan.channel : type === 'outage' ? (rng.chance(0.7) ? 'hotline' : rng.chance(0.5) ? 'app' : 'wechat')
     : rng.chance(0.6) && p.preferredChannel !== 'sms' ? p.preferredChannel : TICKET_CHANNELS[rng.pickCumulative(TICKET_CHANNEL_CUM)];
   // Response and resolution times (minutes): log-normal by type; crews are
   // overloaded during the planted incident, so outage responses slow down.
@@ -63,7 +67,7 @@ export function writeTicket(ctx: SimulationContext, p: CustomerProfile, rng: Rng
   if (resolvedKnown && rng.next() < 0.5) {
     satisfaction = clampScore(4.4 - (breached ? 1.8 : 0) - (overloaded ? 0.5 : 0) + 0.7 * rng.normal());
   }
-  const ticketId = `GD${month.compact}${p.id}${String(seq).padStart(2, '0')}`;
+  const ticketId = `GD${month.compact}${p.id}${plan.idSuffix ?? String(seq).padStart(2, '0')}`;
   const category = plan.category ?? rng.pick(TICKET_CATEGORIES[type]);
   const opened = formatLocalTimestamp(plan.day, openedSec);
   const first = firstSec < endOfRun ? formatLocalTimestamp(plan.day, firstSec) : '';

@@ -9,9 +9,11 @@ import { publishExtracts } from '../extract/publish.ts';
 import { nextScheduledRun } from './next-scheduled.ts';
 import { assignPseudonyms, loadOrCreateSecret } from '../extract/pseudonym.ts';
 import { ingestInbox, type FileResult } from '../ingest/ingest-inbox.ts';
+import { ingestActions } from '../ingest/ingest-actions.ts';
 import type { Logger } from '../log.ts';
 import { installMarts, syncSettings } from '../transform/marts.ts';
 import { refreshRollups } from '../transform/rollups.ts';
+import { refreshForecasts } from '../transform/forecasts.ts';
 import { describeError } from './describe-error.ts';
 import { faultPoint } from './fault-point.ts';
 import { withRetry } from './retry.ts';
@@ -19,7 +21,7 @@ import { finishRun, recordStep, startRun } from './run-log.ts';
 import { tryRunLock } from './run-lock.ts';
 
 /** The steps of a run, in the order they run. */
-export const STEP_ORDER = ['ingest', 'data_as_of', 'pseudonyms', 'settings', 'rollups', 'marts', 'extracts'] as const;
+export const STEP_ORDER = ['ingest', 'actions', 'data_as_of', 'pseudonyms', 'settings', 'rollups', 'forecasts', 'marts', 'extracts'] as const;
 
 export interface RunOptions {
   pool: pg.Pool;
@@ -77,11 +79,15 @@ export async function runEtl(o: RunOptions): Promise<RunSummary> {
       onProgress: (done, total) => o.onProgress?.('ingest', done, total),
     }))).files;
     await faultPoint('run:ingested');
+    // The improvement-action register (inbox actions/, our own addition to the contract): after customers, whose regions it names.
+    const actions = (await step('actions', () => ingestActions({ pool: o.pool, runId: id, inbox: o.inbox, logger: log }))).files;
     const asOf = await step('data_as_of', () => updateDataAsOf(o.pool, id));
     await step('pseudonyms', async () => assignPseudonyms(o.pool, await loadOrCreateSecret(o.config)));
     await step('settings', () => syncSettings(o.pool, o.config));
     await step('rollups', () => refreshRollups(o.pool, { full: o.full, logger: log }));
     await faultPoint('run:rolled-up');
+    // kWh and revenue forecasts per segment × region from the rolled-up months (etl/transform/forecasts.ts).
+    await step('forecasts', () => refreshForecasts(o.pool));
     await step('marts', () => installMarts(o.pool));
     const ingested = totals(files.filter((f) => !f.skipped));
     const nextScheduledAt = await nextScheduledRun(o.config.schedule, o.config.tz);
@@ -90,9 +96,10 @@ export async function runEtl(o: RunOptions): Promise<RunSummary> {
       k: o.config.suppressionK, versionsKept: o.config.extractVersionsKept, logger: log,
       run: {
         status: 'succeeded',
-        rows_read: ingested.read,
-        rows_rejected: ingested.rejected,
-        files_rejected: files.filter((f) => f.fileRejection).length,
+        // The register's files count too, so the manifest agrees with ops.etl_file.
+        rows_read: ingested.read + actions.reduce((s, f) => s + f.read, 0),
+        rows_rejected: ingested.rejected + actions.reduce((s, f) => s + f.rejected, 0),
+        files_rejected: files.filter((f) => f.fileRejection).length + actions.filter((f) => f.fileRejection).length,
         started_at: startedAt.toISOString(),
         next_scheduled_at: nextScheduledAt?.toISOString() ?? null,
       },

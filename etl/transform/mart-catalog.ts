@@ -60,6 +60,19 @@ export const MARTS: readonly MartSpec[] = [
     description: 'Survey responses, item means, CSAT and NPS.',
   },
   {
+    name: 'detractor_followup',
+    grain: ['wave', 'segment', 'region'],
+    customersColumn: 'cases',
+    description: 'Detractor follow-up per survey wave (null segment/region = all): cases, contacts within 30 days, time to contact, next-wave NPS of contacted vs uncontacted detractors.',
+  },
+  {
+    name: 'action_effect',
+    // The descriptive columns ride in the grain (they depend on action_id) so a suppressed action still shows what it was.
+    grain: ['action_id', 'action_date', 'target', 'regions', 'segments', 'description'],
+    customersColumn: 'min_cell_responses',
+    description: 'Improvement actions (register actions/*.csv): the targeted survey item before/after in treated vs untreated regions, difference-in-differences with 95% interval.',
+  },
+  {
     name: 'service_month_totals',
     grain: ['month', 'channel', 'type', 'region', 'segment'],
     customersColumn: 'customers',
@@ -87,6 +100,13 @@ export const MARTS: readonly MartSpec[] = [
     name: 'usage_alert',
     grain: ['customer_key', 'alert_type', 'first_seen'],
     customersColumn: null,
-    description: 'Abnormal-usage alerts (spike, zero, flat, night load) per pseudonymous customer: severity, first/last seen, status, figures.',
+    description: 'Abnormal-usage alerts (spike, zero, flat, night load) and high-bill warnings per pseudonymous customer: severity, first/last seen, status, figures.',
+  },
+  {
+    name: 'forecast_month',
+    grain: ['measure', 'segment', 'region', 'month', 'is_forecast'],
+    customersColumn: 'customers',
+    dominanceColumn: 'top_customer_share',
+    description: 'kWh and revenue per segment × region (null = all): complete months of history and a 3-month forecast with 80%/95% intervals, backtest MAPE of the model vs the seasonal naive.',
   },
 ];

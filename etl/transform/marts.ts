@@ -19,6 +19,7 @@ export { syncSettings, type MartSettings } from './settings.ts';
 export const HELPER_VIEWS: readonly { file: string; view: string }[] = [
   { file: 'base_ticket', view: 'mart_base.ticket' },
   { file: 'base_survey', view: 'mart_base.survey' },
+  { file: 'base_detractor_case', view: 'mart_base.detractor_case' },
 ];
 
 /** Every view installed, in creation order (helpers, then the catalog's marts). */

@@ -20,6 +20,7 @@
 //                                    mart.load_profile), from snapshot_from's month on
 //   (after usage_day) sql/alerts/    abnormal-usage flags and alerts for the same day
 //                                    ranges (usage-alerts.ts)
+//   (after bill_month) high-bill     high-bill warnings of the as-of month (high-bill-alerts.ts)
 //
 // A full rebuild is the same object SQL with every key pending. Incremental
 // nights therefore give the same rollups (and so the same marts) as a rebuild.
@@ -31,6 +32,7 @@ import { log as defaultLog, type Logger } from '../log.ts';
 import { sqlFile } from './sql-files.ts';
 import { faultPoint } from '../run/fault-point.ts';
 import { refreshUsageAlerts } from './usage-alerts.ts';
+import { refreshHighBillAlerts } from './high-bill-alerts.ts';
 
 export interface RefreshOptions {
   /** Rebuild everything instead of the pending keys. */
@@ -101,7 +103,7 @@ export async function refreshRollups(pool: pg.Pool, options: RefreshOptions): Pr
       await faultPoint('rollups:refresh'); // mid-transaction
       if (selective) await client.query('set local enable_seqscan = on');
       // Abnormal-usage detectors on the same day ranges (etl/transform/usage-alerts.ts).
-      const alerts = await refreshUsageAlerts(client, options.full);
+      const alerts = await refreshUsageAlerts(client, options.full, (step, ms) => logger.debug('rollup_sql', { file: `alerts/${step}`, ms }));
       logger.debug('usage_alerts', { flaggedDays: alerts.flaggedDays, ms: alerts.ms });
       if (options.full) {
         await client.query('analyze rollup.usage_day');
@@ -118,6 +120,10 @@ export async function refreshRollups(pool: pg.Pool, options: RefreshOptions): Pr
       if (selective) await client.query('set local enable_seqscan = on; set local enable_hashjoin = on; set local enable_mergejoin = on');
       await run('bill_month');
       if (options.full) await client.query('analyze rollup.usage_month, rollup.usage_month_daytype, rollup.bill_month');
+      // High-bill warnings for the as-of month, from the month-to-date and the bills (etl/transform/high-bill-alerts.ts).
+      const highBills = await refreshHighBillAlerts(client, options.full);
+      logger.debug('high_bill_alerts', { judged: highBills.judged, flagged: highBills.flagged, ms: highBills.ms });
+      logger.debug('rollup_sql', { file: 'alerts/high_bill', ms: highBills.ms }); // counted with the detectors (bench:etl)
       // The snapshot tables are recomputed from the first month that can have
       // changed (everything on a full rebuild); a nightly run touches one month.
       if (options.full) {

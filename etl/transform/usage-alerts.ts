@@ -21,7 +21,10 @@ export interface AlertRefreshResult {
   ms: number;
 }
 
-export async function refreshUsageAlerts(client: pg.PoolClient, full: boolean): Promise<AlertRefreshResult> {
+/** Told each step's name and milliseconds (the rollups log them beside their own SQL files' times). */
+export type StepTimer = (step: string, ms: number) => void;
+
+export async function refreshUsageAlerts(client: pg.PoolClient, full: boolean, onStep: StepTimer = () => undefined): Promise<AlertRefreshResult> {
   const t0 = performance.now();
   // JIT off for these statements (restored after): their plans are costed
   // high (LATERAL per judged day) and compiling them took ~5 s a refresh even
@@ -29,19 +32,29 @@ export async function refreshUsageAlerts(client: pg.PoolClient, full: boolean): 
   const jit = (await client.query<{ jit: string }>(`select current_setting('jit') as jit`)).rows[0].jit;
   await client.query('set local jit = off');
   try {
-    return await detect(client, full, t0);
+    return await detect(client, full, t0, onStep);
   } finally {
     await client.query(`select set_config('jit', $1, true)`, [jit]);
   }
 }
 
-async function detect(client: pg.PoolClient, full: boolean, t0: number): Promise<AlertRefreshResult> {
+async function detect(client: pg.PoolClient, full: boolean, t0: number, onStep: StepTimer): Promise<AlertRefreshResult> {
+  const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      onStep(step, Math.round(performance.now() - t));
+    }
+  };
   if (full) await client.query('truncate rollup.usage_alert_day, rollup.usage_alert, rollup.usage_alert_state');
-  await client.query(sqlFile('alerts', 'as_of'));
+  await timed('as_of', () => client.query(sqlFile('alerts', 'as_of')));
   const state = await client.query('select 1 from rollup.usage_alert_state');
   if (state.rowCount === 0) return { flaggedDays: 0, ms: Math.round(performance.now() - t0) };
-  await client.query(sqlFile('alerts', 'ranges'));
-  await client.query('analyze work_alert_range');
+  await timed('ranges', async () => {
+    await client.query(sqlFile('alerts', 'ranges'));
+    await client.query('analyze work_alert_range');
+  });
   // More than a week of judged days per range on average (a rebuild, a
   // backfill): screen with window functions before the per-day medians
   // (flag_days.sql); else, a night, one LATERAL median per judged day.
@@ -49,8 +62,8 @@ async function detect(client: pg.PoolClient, full: boolean, t0: number): Promise
     `select coalesce(avg(least(r.point_to, st.as_of + 1) - r.point_from), 0) > 7 as screen
        from work_alert_range r cross join rollup.usage_alert_state st`);
   await client.query(`select set_config('gridlens.alert_screen', $1, true)`, [screen ? 'on' : 'off']);
-  const flagged = (await client.query(sqlFile('alerts', 'flag_days'))) as unknown as pg.QueryResult[];
+  const flagged = await timed('flag_days', async () => (await client.query(sqlFile('alerts', 'flag_days'))) as unknown as pg.QueryResult[]);
   const inserted = flagged.filter((r) => r.command === 'INSERT').reduce((n, r) => n + (r.rowCount ?? 0), 0);
-  await client.query(sqlFile('alerts', 'alerts'));
+  await timed('alerts', () => client.query(sqlFile('alerts', 'alerts')));
   return { flaggedDays: inserted, ms: Math.round(performance.now() - t0) };
 }

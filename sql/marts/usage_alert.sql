@@ -15,6 +15,15 @@
 --       night_load  baseline night (00–05) share of the day's kWh, the day's share, share threshold
 --   reason              the same in one English sentence, for analysts' own tools
 --   as_of               the latest reading day the detectors have seen
+--   high_bill rows (高额电费预警, rollup.high_bill_alert; docs/metrics.md "High-bill warning"):
+--       one per account × month whose projected bill exceeded the usual by the margin;
+--       first_seen/last_seen the first and latest flagged nights, flagged_days how many,
+--       worst_day = last_seen, baseline = usual amount, observed = projected amount,
+--       threshold = usual × (1 + margin) (CNY); and, null on the other types:
+--   bill_month          the month projected
+--   projected_kwh, projected_amount  the month's projection at last_seen (kWh, CNY)
+--   usual_kwh, usual_amount          the usual bill (median of the last monthly bills)
+--   driver              more_kwh | higher_tier | more_peak: the larger part of the difference
 create view mart.usage_alert as
 select p.customer_key,
        cm.segment,
@@ -42,7 +51,13 @@ select p.customer_key,
          else format('night (00–05) share %s %% on %s against %s %% usually (threshold %s %%)',
                      round(100 * a.observed::numeric, 1), a.worst_day, round(100 * a.baseline::numeric, 1), round(100 * a.threshold::numeric, 1))
        end as reason,
-       st.as_of
+       st.as_of,
+       null::date as bill_month,
+       null::double precision as projected_kwh,
+       null::double precision as projected_amount,
+       null::double precision as usual_kwh,
+       null::double precision as usual_amount,
+       null::text as driver
 from rollup.usage_alert a
 join core.customer_pseudonym p on p.customer_id = a.customer_id
 cross join rollup.usage_alert_state st
@@ -50,6 +65,43 @@ left join lateral (
   select x.segment, x.customer_class, x.region
   from rollup.customer_month x
   where x.customer_id = a.customer_id and x.month <= date_trunc('month', a.last_seen)::date
+  order by x.month desc
+  limit 1
+) cm on true
+union all
+select p.customer_key,
+       cm.segment,
+       cm.customer_class,
+       cm.region,
+       'high_bill',
+       h.severity::integer,
+       case h.severity when 3 then 'high' when 2 then 'medium' else 'low' end,
+       h.first_seen,
+       h.last_seen,
+       h.flagged_days,
+       h.status,
+       h.resolved_on,
+       h.last_seen,
+       h.usual_amount::double precision,
+       h.projected_amount::double precision,
+       h.threshold::double precision,
+       format('projected bill %s CNY for %s against a usual %s CNY (threshold %s CNY); main driver: %s',
+              h.projected_amount, to_char(h.month, 'YYYY-MM'), h.usual_amount, h.threshold,
+              case h.driver when 'higher_tier' then 'a higher tier' when 'more_peak' then 'more peak use' else 'more kWh' end),
+       st.as_of,
+       h.month,
+       h.projected_kwh,
+       h.projected_amount::double precision,
+       h.usual_kwh,
+       h.usual_amount::double precision,
+       h.driver
+from rollup.high_bill_alert h
+join core.customer_pseudonym p on p.customer_id = h.customer_id
+cross join rollup.usage_alert_state st
+left join lateral (
+  select x.segment, x.customer_class, x.region
+  from rollup.customer_month x
+  where x.customer_id = h.customer_id and x.month <= h.month
   order by x.month desc
   limit 1
 ) cm on true;

@@ -37,6 +37,9 @@ export const ALERT_FILE_COLUMNS = [
   { key: 'last_seen', label: 'alerts.col.last_seen', type: 'date' },
   { key: 'flagged_days', label: 'alerts.col.flagged_days', type: 'integer' },
   { key: 'status', label: 'col.status', type: 'text' },
+  { key: 'projected_amount', label: 'alerts.col.projected_amount', type: 'number' },
+  { key: 'usual_amount', label: 'alerts.col.usual_amount', type: 'number' },
+  { key: 'driver', label: 'alerts.col.driver', type: 'text' },
   { key: 'segment', label: 'col.segment', type: 'text' },
   { key: 'region', label: 'col.region', type: 'text' },
   { key: 'reason', label: 'alerts.col.reason', type: 'text' },
@@ -70,6 +73,11 @@ export function alertReason(r: AlertRow, t: Translate, locale: string, day: (d: 
       return t('alerts.reason.flat', { baseline: whole(r.baseline), first: day(r.first_seen), observed: num(r.observed, 3), threshold: whole(r.threshold) });
     case 'night_load':
       return t('alerts.reason.night_load', { observed: pct(r.observed), day: day(r.worst_day), baseline: pct(r.baseline), threshold: pct(r.threshold) });
+    case 'high_bill':
+      return t('alerts.reason.high_bill', {
+        projected: num(r.projected_amount, 2), month: (r.bill_month ?? '').slice(0, 7), usual: num(r.usual_amount, 2), threshold: num(r.threshold, 2),
+        driver: t(`alerts.driver.${r.driver ?? 'more_kwh'}`, {}),
+      });
     default:
       return r.reason;
   }

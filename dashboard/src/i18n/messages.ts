@@ -8,6 +8,9 @@ import { campaignsEn, campaignsZh, OFFER_CODES } from './messages-campaigns.ts';
 import { workbenchEn, workbenchZh } from './messages-workbench.ts';
 import { reportEn, reportZh } from './messages-report.ts';
 import { alertsEn, alertsZh } from './messages-alerts.ts';
+import { actionsEn, actionsZh } from './messages-actions.ts';
+import { followUpEn, followUpZh } from './messages-followup.ts';
+import { forecastEn, forecastZh } from './messages-forecast.ts';
 
 const en = {
   app_title: 'Gridlens',
@@ -163,6 +166,9 @@ const en = {
   ...workbenchEn,
   ...reportEn,
   ...alertsEn,
+  ...actionsEn,
+  ...followUpEn,
+  ...forecastEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -321,6 +327,9 @@ const zh: Record<MessageKey, string> = {
   ...workbenchZh,
   ...reportZh,
   ...alertsZh,
+  ...actionsZh,
+  ...followUpZh,
+  ...forecastZh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

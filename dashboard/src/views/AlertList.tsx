@@ -39,6 +39,9 @@ const COLUMNS: Column[] = [
   { key: 'last_seen', label: 'alerts.col.last_seen', width: 110 },
   { key: 'flagged_days', label: 'alerts.col.flagged_days', width: 100, num: true },
   { key: 'status', label: 'col.status', width: 80 },
+  { key: 'projected_amount', label: 'alerts.col.projected_amount', width: 110, num: true },
+  { key: 'usual_amount', label: 'alerts.col.usual_amount', width: 110, num: true },
+  { key: 'driver', label: 'alerts.col.driver', width: 120 },
   { key: 'reason', label: 'alerts.col.reason', width: 420 },
 ];
 
@@ -82,6 +85,7 @@ export function AlertList({ state, filters, asOf, onChange }: Props) {
 
   const typeName = (type: string): string => ((ALERT_TYPES as readonly string[]).includes(type) ? t(`alerts.type.${type}` as MessageKey) : type);
   const reason = (r: AlertRow): string => alertReason(r, (k, v) => t(k as MessageKey, v), i18n.locale, i18n.day);
+  const driverName = (d: string | null): string | null => (d === null ? null : t(`alerts.driver.${d}` as MessageKey));
   const cell = (r: AlertRow, c: Column): string => {
     const v = r[c.key];
     switch (c.key) {
@@ -101,6 +105,11 @@ export function AlertList({ state, filters, asOf, onChange }: Props) {
         return t(r.status === 'open' ? 'alerts.status.open' : 'alerts.status.resolved');
       case 'reason':
         return reason(r);
+      case 'projected_amount':
+      case 'usual_amount':
+        return i18n.fmt(v as number | null, 'money');
+      case 'driver':
+        return driverName(r.driver) ?? '–';
       default:
         return v === null || v === undefined ? '–' : String(v);
     }
@@ -110,11 +119,12 @@ export function AlertList({ state, filters, asOf, onChange }: Props) {
 
   // The list as it is (pseudonymous), every row in the list's order, typed.
   const exportTable = async () => {
-    const rows = (await allRows()).map((r) => ({ ...r, reason: reason(r) }));
+    const rows = (await allRows()).map((r) => ({ ...r, reason: reason(r), driver: driverName(r.driver) }));
     const columns = COLUMNS.map((c) => ({
       key: c.key,
       label: t(c.label),
-      type: c.key === 'customer_key' || c.key === 'severity' || c.key === 'flagged_days' ? ('integer' as const) : c.key.endsWith('_seen') ? ('date' as const) : ('text' as const),
+      type: c.key === 'customer_key' || c.key === 'severity' || c.key === 'flagged_days' ? ('integer' as const) : c.key.endsWith('_seen') ? ('date' as const)
+        : c.key.endsWith('_amount') ? ('number' as const) : ('text' as const),
     }));
     return { columns, rows };
   };
@@ -130,7 +140,7 @@ export function AlertList({ state, filters, asOf, onChange }: Props) {
       title: t('alerts.list_title'),
       filters: Object.entries(audience).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string]),
       dataAsOf: asOf ?? '',
-      file: (reply) => ({ columns, rows: alertFileRows(rows, reply, reason) }),
+      file: (reply) => ({ columns, rows: alertFileRows(rows, reply, reason).map((r) => ({ ...r, driver: driverName(r.driver) })) }),
     };
   };
   const onKey = pageKeysHandler(ROW_HEIGHT, VIEWPORT_ROWS);

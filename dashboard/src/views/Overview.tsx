@@ -16,6 +16,7 @@ import type { ScreenState } from '../state/url-state.ts';
 import { useChartColors } from '../theme.tsx';
 import { markFirstPaint } from '../timing.ts';
 import { Freshness } from './Freshness.tsx';
+import { ForecastPanel } from './ForecastPanel.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import { StatusMessage } from './Status.tsx';
 import { useTrackedQuery } from './use-tracked-query.ts';
@@ -127,6 +128,8 @@ export function Overview({ state, filters, summary, onChange }: Props) {
         <WhatMoved kpi={moveKpi} rows={movedQ.rows} loading={movedQ.loading} error={movedQ.error} onChange={onChange} />
         <Freshness />
       </div>
+      {/* kWh and revenue forecast (issue 8), below the existing panels: asks only after the cards' own query has answered. */}
+      <ForecastPanel filters={filters} ready={cardsQ.rows !== null || cardsQ.error !== null} />
     </div>
   );
 }

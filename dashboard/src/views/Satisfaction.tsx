@@ -15,6 +15,9 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { ScreenState } from '../state/url-state.ts';
 import { useChartColors } from '../theme.tsx';
 import { useTrackedQuery } from './use-tracked-query.ts';
+import { ImprovementActions } from './ImprovementActions.tsx';
+import { DetractorFollowUp } from './DetractorFollowUp.tsx';
+import { useDataStatus } from '../data/hooks.ts';
 
 interface Props {
   state: ScreenState;
@@ -27,6 +30,8 @@ type WaveRow = SatisfactionRow & { wave: string };
 type KeyRow = SatisfactionRow & { key: string };
 
 export function Satisfaction({ state, filters, onChange }: Props) {
+  const { manifest } = useDataStatus();
+  const offered = (name: string): boolean => !!manifest?.files?.some((f) => f.name === name);
   const i18n = useI18n();
   const { t } = i18n;
   const colors = useChartColors();
@@ -148,6 +153,9 @@ export function Satisfaction({ state, filters, onChange }: Props) {
         </section>
         <Chart id="sat-experience" title={t('sat.experience')} note={t('sat.experience_note')} option={experienceOption} loading={experience.loading} error={experience.error}
           data={experience.rows ? { columns: [col('experience', t('measure.experience')), col('had', t('measure.had')), col('customers', t('measure.customers')), col('overall_mean', i18n.code('overall')), col('reliability_mean', i18n.code('reliability')), col('detractor_share', i18n.code('detractors'))], rows: asRows(eRows) } : null} />
+        {/* Only when this version of the extracts has them (published before issue 8's marts, they are absent). */}
+        {offered('detractor_followup') ? <DetractorFollowUp filters={filters} /> : null}
+        {offered('action_effect') ? <ImprovementActions filters={filters} /> : null}
       </div>
     </div>
   );

@@ -6,7 +6,9 @@
 // hand: the as-of summary, open alerts by type × severity, by segment and by
 // region (with the filter bar's segment/region), the weekly trend, and the
 // list's rows and order. Also: the alert list's re-identification request and
-// the reason worded from the figures (en) = the mart's reason.
+// the reason worded from the figures (en) = the mart's reason. High-bill
+// warnings (alert_type high_bill) carry their projected and usual bill, month
+// and driver through the same extract.
 
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -107,7 +109,7 @@ describe('Alerts view queries in DuckDB-WASM vs PostgreSQL mart.usage_alert', ()
     const duck = await runQuery<AlertTypeSeverityRow>(openByTypeSeverityQuery(NO_FILTERS));
     const { rows } = await p.pool.query(`select alert_type, severity, count(*)::int as alerts from mart.usage_alert where status = 'open' group by 1, 2 order by 1, 2`);
     expect(duck).toEqual(rows);
-    expect(new Set(duck.map((r) => r.alert_type))).toEqual(new Set(['spike', 'zero', 'flat', 'night_load']));
+    expect(new Set(duck.map((r) => r.alert_type))).toEqual(new Set(['spike', 'zero', 'flat', 'night_load', 'high_bill']));
   });
 
   it('open alerts by segment and by region, unfiltered and under the filter bar\'s segment/region', async () => {
@@ -171,6 +173,23 @@ describe('Alerts view queries in DuckDB-WASM vs PostgreSQL mart.usage_alert', ()
     const open = await runQuery<AlertRow>(alertPageQuery(NO_FILTERS, { status: 'open', types: [] }, { column: 'severity', desc: true }, null));
     expect(open.every((r) => r.status === 'open')).toBe(true);
     expect(open.map((r) => r.severity)).toEqual([...open.map((r) => r.severity)].sort((a, b) => b - a));
+  });
+
+  it('high-bill warnings: the projected and usual bill, month and driver equal PostgreSQL\'s, sorted by projected bill', async () => {
+    const options = { status: 'all' as const, types: ['high_bill'] };
+    const duck = await runQuery<AlertRow>(alertPageQuery(NO_FILTERS, options, { column: 'projected_amount', desc: true }, null));
+    const { rows: pg } = await p.pool.query(
+      `select customer_key, alert_type, status, bill_month::text, projected_amount, usual_amount, threshold, driver
+         from mart.usage_alert where alert_type = 'high_bill'
+        order by projected_amount desc nulls last, first_seen desc, customer_key, alert_type`);
+    expect(pg.length).toBeGreaterThanOrEqual(5);
+    expect(duck.map(({ customer_key, alert_type, status, bill_month, projected_amount, usual_amount, threshold, driver }) =>
+      ({ customer_key, alert_type, status, bill_month, projected_amount, usual_amount, threshold, driver }))).toEqual(pg);
+    expect(duck.every((r) => r.projected_amount! > r.threshold! && ['more_kwh', 'higher_tier', 'more_peak'].includes(r.driver!))).toBe(true);
+    // the other types carry none of these figures
+    const others = await runQuery<AlertRow>(alertPageQuery(NO_FILTERS, { status: 'all', types: ['spike', 'zero', 'flat', 'night_load'] }, { column: 'severity', desc: true }, null));
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((r) => r.projected_amount === null && r.usual_amount === null && r.driver === null && r.bill_month === null)).toBe(true);
   });
 
   it('the reason worded from the figures (en) is the mart\'s reason', async () => {

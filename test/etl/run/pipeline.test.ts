@@ -200,7 +200,7 @@ describe('extracts', () => {
   it('publish every mart with a manifest whose sizes and checksums match the files', () => {
     const { manifest, tables, bytes } = readCurrentExtracts(p.extracts);
     expect(manifest.run_id).toBe(summary.run_id);
-    expect(manifest.files.map((f: Row) => f.name).sort()).toEqual(['campaign_result', 'customer', 'kpi_month', 'load_profile', 'satisfaction_month', 'satisfaction_month_totals', 'segment_month', 'service_month', 'service_month_totals', 'usage_alert']);
+    expect(manifest.files.map((f: Row) => f.name).sort()).toEqual(['action_effect', 'campaign_result', 'customer', 'detractor_followup', 'forecast_month', 'kpi_month', 'load_profile', 'satisfaction_month', 'satisfaction_month_totals', 'segment_month', 'service_month', 'service_month_totals', 'usage_alert']);
     for (const f of manifest.files) {
       const b = bytes.get(f.file)!;
       expect(b.length, f.file).toBe(f.bytes);

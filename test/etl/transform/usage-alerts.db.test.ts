@@ -57,7 +57,8 @@ describe('detectors on a generated utility (2,000 accounts)', () => {
     const { manifest, tables } = readCurrentExtracts(p.extracts);
     const table = tables.get('usage_alert');
     expect(table).toBeDefined();
-    const { rows: [{ n }] } = await p.pool.query<{ n: number }>('select count(*)::int as n from rollup.usage_alert');
+    // the mart also carries the high-bill warnings (rollup.high_bill_alert)
+    const { rows: [{ n }] } = await p.pool.query<{ n: number }>('select ((select count(*) from rollup.usage_alert) + (select count(*) from rollup.high_bill_alert))::int as n');
     expect(table!.numRows).toBe(n);
     const columns = table!.schema.fields.map((f) => f.name);
     expect(columns).toContain('customer_key');

@@ -11,7 +11,8 @@
 import type { BuiltQuery, Filters } from '../api.ts';
 import { filterWhere, joinParts, type Param, type SqlPart } from '../sql.ts';
 
-export const ALERT_TYPES = ['spike', 'zero', 'flat', 'night_load'] as const;
+// high_bill: the high-bill warning (高额电费预警), with its own figures (projected_amount, usual_amount, driver).
+export const ALERT_TYPES = ['spike', 'zero', 'flat', 'night_load', 'high_bill'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 export const ALERT_STATUSES = ['open', 'all'] as const;
 export type AlertStatusChoice = (typeof ALERT_STATUSES)[number];
@@ -139,7 +140,8 @@ export function alertTrendQuery(filters: Filters): BuiltQuery {
 
 /** The list's columns, in the extract's words. */
 export const ALERT_LIST_COLUMNS = [
-  'customer_key', 'segment', 'region', 'alert_type', 'severity', 'first_seen', 'last_seen', 'flagged_days', 'status', 'resolved_on', 'reason',
+  'customer_key', 'segment', 'region', 'alert_type', 'severity', 'first_seen', 'last_seen', 'flagged_days', 'status', 'resolved_on',
+  'projected_amount', 'usual_amount', 'driver', 'reason',
 ] as const;
 export type AlertListColumn = (typeof ALERT_LIST_COLUMNS)[number];
 export const ALERT_SORTABLE: readonly AlertListColumn[] = ALERT_LIST_COLUMNS.filter((c) => c !== 'reason');
@@ -161,6 +163,11 @@ export interface AlertRow {
   baseline: number | null;
   observed: number | null;
   threshold: number | null;
+  /** high_bill only (null otherwise): the month projected ('YYYY-MM-DD', its first day), projected and usual bill (CNY), main driver. */
+  bill_month: string | null;
+  projected_amount: number | null;
+  usual_amount: number | null;
+  driver: string | null;
 }
 
 export interface AlertSort {
@@ -180,7 +187,8 @@ function orderBy(sort: AlertSort): string {
 const SELECT = `customer_key::INTEGER as customer_key, segment, region, alert_type, severity::INTEGER as severity,
                 cast(first_seen as VARCHAR) as first_seen, cast(last_seen as VARCHAR) as last_seen, flagged_days::INTEGER as flagged_days,
                 status, cast(resolved_on as VARCHAR) as resolved_on, reason,
-                cast(worst_day as VARCHAR) as worst_day, baseline::DOUBLE as baseline, observed::DOUBLE as observed, threshold::DOUBLE as threshold`;
+                cast(worst_day as VARCHAR) as worst_day, baseline::DOUBLE as baseline, observed::DOUBLE as observed, threshold::DOUBLE as threshold,
+                cast(bill_month as VARCHAR) as bill_month, projected_amount::DOUBLE as projected_amount, usual_amount::DOUBLE as usual_amount, driver`;
 
 export function alertCountQuery(filters: Filters, o: AlertListOptions): BuiltQuery {
   const w = alertWhere(filters, o);

@@ -1,0 +1,41 @@
+// UI text of the Satisfaction view's detractor follow-up panel (贬损者回访),
+// en and zh-CN in the glossary's words (detractor 贬损者, follow-up call 回访,
+// survey wave 调查批次); spread into messages.ts like the other views'.
+
+export const followUpEn = {
+  'followup.title': 'Detractor follow-up',
+  'followup.note': 'Cases: responses with NPS 0–6 or supply reliability, service quality or price reasonableness ≤ 2. Contacted: a ticket of the customer within 30 days of the response (target: within {target} h). Next wave: mean NPS score (0–10) of the same customers in the following wave. Waves of the 12 months to the period\'s end; segment and region filters apply.',
+  'followup.summary': 'Contacted {contacted} of {closed} closed-window cases ({rate}); {pending} still open. Next wave mean NPS score: contacted {c} (n={nc}) vs not contacted {u} (n={nu}), difference {diff} (95% interval {low} to {high}).',
+  'followup.summary_no_next': 'Contacted {contacted} of {closed} closed-window cases ({rate}); {pending} still open. Too few next-wave answers to compare.',
+  'followup.contact_rate': 'Contact rate',
+  'followup.median_hours': 'Median time to contact',
+  'followup.p90_hours': 'P90 time to contact',
+  'followup.target': 'Target',
+  'followup.hours_axis': 'Hours',
+  'followup.cases': 'Cases',
+  'followup.pending': 'Window open',
+  'followup.contacted': 'Contacted',
+  'followup.within_target': 'Contacted within target',
+  'followup.next_contacted': 'Next wave NPS score, contacted',
+  'followup.next_uncontacted': 'Next wave NPS score, not contacted',
+  'followup.suppressed': 'Cells withheld (small)',
+} as const;
+
+export const followUpZh: Record<keyof typeof followUpEn, string> = {
+  'followup.title': '贬损者回访',
+  'followup.note': '回访案例：净推荐值打分 0–6，或供电可靠性、服务质量、电价合理性任一项 ≤ 2 的答卷。已联系：答卷后 30 天内该客户有工单（目标：{target} 小时内）。下一调查批次：同一客户在下一批次的净推荐值平均打分（0–10）。显示截至所选期末 12 个月内的调查批次；适用细分与区域筛选。',
+  'followup.summary': '已联系 {contacted} / {closed} 个已满期案例（{rate}）；{pending} 个尚在期内。下一批次净推荐值平均打分：已联系 {c}（n={nc}），未联系 {u}（n={nu}），差值 {diff}（95% 区间 {low} 至 {high}）。',
+  'followup.summary_no_next': '已联系 {contacted} / {closed} 个已满期案例（{rate}）；{pending} 个尚在期内。下一批次答卷过少，无法比较。',
+  'followup.contact_rate': '联系率',
+  'followup.median_hours': '联系时长中位数',
+  'followup.p90_hours': '联系时长 P90',
+  'followup.target': '目标',
+  'followup.hours_axis': '小时',
+  'followup.cases': '案例数',
+  'followup.pending': '期内未满',
+  'followup.contacted': '已联系',
+  'followup.within_target': '目标时限内联系',
+  'followup.next_contacted': '下一批次净推荐值打分（已联系）',
+  'followup.next_uncontacted': '下一批次净推荐值打分（未联系）',
+  'followup.suppressed': '因样本过小隐藏的单元',
+};
