@@ -27,8 +27,15 @@ export function useQuery<T = Record<string, unknown>>(query: BuiltQuery | null, 
   const generation = useRef(0);
   const latest = useRef(query);
   latest.current = query;
+  // The key whose answer the state holds (set once this hook stored it). A
+  // view shown or hidden flips only `background`: with its answer in hand there
+  // is nothing to ask, and storing it again (a new array) would re-render the
+  // whole view and its data tables within the view switch.
+  const settled = useRef<string | null>(null);
 
   useEffect(() => {
+    if (key !== null && settled.current === key) return;
+    settled.current = null;
     const mine = ++generation.current;
     const q = latest.current;
     if (!q) {
@@ -40,13 +47,16 @@ export function useQuery<T = Record<string, unknown>>(query: BuiltQuery | null, 
       // A new array: the rows shown may be this very answer (A → B → A before B came back),
       // and useTrackedQuery recognises a new answer by identity.
       setState({ rows: known.slice(), loading: false, error: null });
+      settled.current = key;
       return;
     }
     const abort = new AbortController();
     setState((s) => (s.loading && s.error === null ? s : { rows: s.rows, loading: true, error: null }));
     runQuery<T>(q, { signal: abort.signal, background }).then(
       (rows) => {
-        if (generation.current === mine) setState({ rows, loading: false, error: null });
+        if (generation.current !== mine) return;
+        setState({ rows, loading: false, error: null });
+        settled.current = key;
       },
       (err: unknown) => {
         if (generation.current !== mine || abort.signal.aborted) return;
