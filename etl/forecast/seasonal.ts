@@ -13,6 +13,8 @@
 // differs or the series grows. The point forecast exp(c_m + b·t) is the
 // median of a log-normal forecast distribution.
 
+import { normalQuantile } from '../generate/random.ts';
+
 /** A fitted model. t = 0 is the first month of the fitting window. */
 export interface SeasonalFit {
   /** Growth of log y per month (the common slope). */
@@ -64,22 +66,9 @@ export function predict(fit: SeasonalFit, t: number): number {
   return Math.exp(fit.levels[m] + fit.slope * t);
 }
 
-/** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
-export function normalQuantile(p: number): number {
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const lo = 0.02425;
-  if (p < lo) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - lo) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
+// The standard normal quantile is the generator's (Acklam's approximation,
+// |error| < 1.2e-9): one copy, re-exported for the forecaster's callers.
+export { normalQuantile };
 
 /**
  * Student-t quantile with ν degrees of freedom (Cornish–Fisher expansion
