@@ -21,24 +21,12 @@ import type { CsvRecord } from './csv-parser.ts';
 import { CsvDecoder } from './decode.ts';
 import { hashFile } from './inbox.ts';
 import { readRecords } from './read-records.ts';
+import type { FileResult } from './load-file.ts';
 
 export const ACTIONS_FOLDER = 'actions';
 
-export interface ActionFileResult {
-  /** Path relative to the inbox: `actions/actions.csv`. */
-  file: string;
-  sha256: string;
-  bytes: number;
-  read: number;
-  loaded: number;
-  rejected: number;
-  superseded: number;
-  skipped: boolean;
-  rejectedByReason: Partial<Record<ReasonCode, number>>;
-  fileRejection: { code: string; message: string } | null;
-  warnings: string[];
-  encoding: string | null;
-}
+/** The counts of a register file: those of a contract file (load-file.ts), without an entity. */
+export type ActionFileResult = Omit<FileResult, 'entity'>;
 
 interface Rejected {
   line: number;
