@@ -4,6 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDay, loadStep1, loadStep2, markStep } from './synthetic.ts';
 import { assignTestPseudonyms, RELATIONS, rows, snapshots as snapshotsOf, transform, transformDatabase, type TransformDatabase } from './transform-helpers.ts';
 
+/**
+ * Marts this small synthetic warehouse (a few customers, three months, no
+ * register) cannot fill: still compared, but an empty answer is expected.
+ * Their own tests fill them from generated utilities: action_effect needs an
+ * actions/ register (test/dashboard/data/action-effect.db.test.ts),
+ * forecast_month 24 complete months (test/etl/transform/forecasts.db.test.ts),
+ * detractor_followup survey cases with a next wave
+ * (test/etl/transform/detractor-followup.db.test.ts).
+ */
+const EMPTY_IN_THIS_FIXTURE = new Set(['mart.action_effect', 'mart.forecast_month', 'mart.detractor_followup']);
+
 let db: TransformDatabase;
 const snapshots = () => snapshotsOf(db.pool);
 
@@ -43,7 +54,7 @@ describe('incremental nights', () => {
     await transform(db.pool, true);
     const full = await snapshots();
     for (const rel of RELATIONS) {
-      expect(incremental[rel].length, rel).toBeGreaterThan(0);
+      if (!EMPTY_IN_THIS_FIXTURE.has(rel)) expect(incremental[rel].length, rel).toBeGreaterThan(0);
       expect(incremental[rel], rel).toEqual(full[rel]);
     }
   });
