@@ -5,6 +5,8 @@
 // step; the rules' thresholds live in ops.alert_settings (migration 080).
 //
 //   as_of       the end of the horizon (latest reading day seen)
+//   recent      rollup.usage_recent: each re-judged customer's latest weeks as
+//               one narrow row, the rules' reading (through rollup.alert_usage)
 //   ranges      the days to re-judge and the days to read (temp tables)
 //   flag_days   rollup.usage_alert_day: one row per flagged customer × type × day
 //   alerts      rollup.usage_alert: runs of flagged days, open or resolved
@@ -47,10 +49,11 @@ async function detect(client: pg.PoolClient, full: boolean, t0: number, onStep: 
       onStep(step, Math.round(performance.now() - t));
     }
   };
-  if (full) await client.query('truncate rollup.usage_alert_day, rollup.usage_alert, rollup.usage_alert_state');
+  if (full) await client.query('truncate rollup.usage_alert_day, rollup.usage_alert, rollup.usage_alert_state, rollup.usage_recent');
   await timed('as_of', () => client.query(sqlFile('alerts', 'as_of')));
   const state = await client.query('select 1 from rollup.usage_alert_state');
   if (state.rowCount === 0) return { flaggedDays: 0, ms: Math.round(performance.now() - t0) };
+  await timed('recent', () => client.query(sqlFile('alerts', 'recent')));
   await timed('ranges', async () => {
     await client.query(sqlFile('alerts', 'ranges'));
     await client.query('analyze work_alert_range');

@@ -11,23 +11,21 @@ where f.customer_id = r.customer_id
 insert into rollup.usage_alert_day (customer_id, alert_type, day, severity, baseline, observed, threshold)
 with s as (select * from ops.alert_settings),
 point_rows as (
-  -- the judged days and the baseline weeks before them, one primary-key range
-  -- scan per range (OFFSET 0: see ranges.sql)
-  select u.customer_id, u.day, u.kwh, u.interval_meter, u.night_kwh,
+  -- the judged days and the baseline weeks before them, one read per range
+  -- (OFFSET 0: see ranges.sql)
+  select r.customer_id, u.day, u.kwh, u.interval_meter, u.night_kwh,
          bool_or(u.day >= r.point_from) as judged,
          coalesce(c.day_type <> 'workday', extract(isodow from u.day) in (6, 7)) as nonwork
   from work_alert_range r
   cross join s
   cross join lateral (
-    select d.customer_id, d.day, d.kwh, d.interval_minutes < 1440 as interval_meter,
-           d.kwh_by_hour[1] + d.kwh_by_hour[2] + d.kwh_by_hour[3] + d.kwh_by_hour[4] + d.kwh_by_hour[5] + d.kwh_by_hour[6] as night_kwh
-    from rollup.usage_day d
-    where d.customer_id = r.customer_id and d.day >= r.point_from - 7 * s.baseline_weeks and d.day < r.point_to
+    select d.day, d.kwh, d.interval_meter, d.night_kwh
+    from rollup.alert_usage(r.customer_id, r.point_from - 7 * s.baseline_weeks, r.point_to) d
     offset 0
   ) u
   left join core.calendar_day c on c.day = u.day
   where (select current_setting('gridlens.alert_screen', true) = 'on')
-  group by u.customer_id, u.day, u.kwh, u.interval_meter, u.night_kwh, c.day_type
+  group by r.customer_id, u.day, u.kwh, u.interval_meter, u.night_kwh, c.day_type
 ),
 -- Two ways to the judged days, the same days out (Node picks one per refresh,
 -- etl/transform/usage-alerts.ts, through the setting gridlens.alert_screen):
@@ -96,9 +94,8 @@ spike_base as (
   cross join s
   cross join lateral (
     select percentile_cont(0.5) within group (order by x.kwh) as median, count(*) as n
-    from rollup.usage_day x
-    where x.customer_id = p.customer_id and x.day >= p.day - 7 * s.baseline_weeks and x.day < p.day
-      and x.day = any (t.days)
+    from rollup.alert_usage(p.customer_id, p.day - 7 * s.baseline_weeks, p.day) x
+    where x.day = any (t.days)
   ) b
   where b.n >= s.baseline_min_days and b.median >= s.spike_min_baseline_kwh
     and p.kwh >= s.spike_ratio * b.median and p.kwh - b.median >= s.spike_min_kwh
@@ -111,9 +108,8 @@ spike as (
   cross join s
   cross join lateral (
     select percentile_cont(0.5) within group (order by abs(x.kwh - c.median)) as mad
-    from rollup.usage_day x
-    where x.customer_id = c.customer_id and x.day >= c.day - 7 * s.baseline_weeks and x.day < c.day
-      and x.day = any (c.days)
+    from rollup.alert_usage(c.customer_id, c.day - 7 * s.baseline_weeks, c.day) x
+    where x.day = any (c.days)
   ) m
 ),
 -- night load: a business whose night (00–05) share of the day's kWh is
@@ -135,10 +131,9 @@ night as (
     select percentile_cont(0.5) within group (order by x.night_kwh / nullif(x.kwh, 0)) as share,
            percentile_cont(0.5) within group (order by x.night_kwh) as night_kwh, count(*) as n
     from (
-      select d.kwh, d.kwh_by_hour[1] + d.kwh_by_hour[2] + d.kwh_by_hour[3] + d.kwh_by_hour[4] + d.kwh_by_hour[5] + d.kwh_by_hour[6] as night_kwh
-      from rollup.usage_day d
-      where d.customer_id = p.customer_id and d.day >= p.day - 7 * s.baseline_weeks and d.day < p.day
-        and d.interval_minutes < 1440 and d.kwh > 0
+      select d.kwh, d.night_kwh
+      from rollup.alert_usage(p.customer_id, p.day - 7 * s.baseline_weeks, p.day) d
+      where d.interval_meter and d.kwh > 0
     ) x
   ) b
   where b.n >= s.baseline_min_days and b.share <= s.night_sleep_share
@@ -160,7 +155,7 @@ run_days as (
          case when u.kwh = 0 or u.interval_meter then -1 else u.kwh end as val
   from neighbours u
   where u.kwh = 0
-     or (u.kwh > 0 and u.interval_meter and u.peak_valley_rate = 0)
+     or (u.kwh > 0 and u.interval_meter and u.flat_hours)
      -- a daily read equal to the day before or after (never a real day: 1 Wh resolution)
      or (u.kwh > 0 and not u.interval_meter
          and ((u.day_before = u.day - 1 and u.kwh_before = u.kwh) or (u.day_after = u.day + 1 and u.kwh_after = u.kwh)))
@@ -188,8 +183,8 @@ zero as (
   cross join s
   cross join lateral (
     select percentile_cont(0.5) within group (order by x.kwh) as median, count(*) as n
-    from rollup.usage_day x
-    where x.customer_id = f.customer_id and x.day >= f.day - 7 * s.baseline_weeks and x.day < f.day and x.kwh > 0
+    from rollup.alert_usage(f.customer_id, f.day - 7 * s.baseline_weeks, f.day) x
+    where x.kwh > 0
   ) b
   where f.alert_type = 'zero' and b.n >= 3 and b.median >= s.zero_min_baseline_kwh
 )

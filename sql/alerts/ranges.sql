@@ -8,7 +8,7 @@
 --     complete a run that began up to K − 1 days earlier: [day_from − (K − 1), day_to + K − 1)
 --   read (into work_alert_usage): the days both judge, and K − 1 days either
 --     side of the run range. The baselines of the point rules and of zero are
---     read from rollup.usage_day by the rules themselves.
+--     read by the rules themselves, through rollup.alert_usage().
 create temp table work_alert_range on commit drop as
 with s as (
   select a.*, greatest(a.zero_days, a.flat_days) - 1 as margin, st.as_of - a.horizon_days + 1 as horizon_from
@@ -24,17 +24,17 @@ select w.customer_id,
 from work_usage_range w cross join s
 where w.day_to + 7 * s.baseline_weeks > s.horizon_from;
 
--- The days the run rules need, one row per customer-day. One primary-key range scan per range (OFFSET 0: as in
--- sql/rollups/usage_day.sql, the planner would otherwise join every stored day).
+-- The days the run rules need, one row per customer-day, through
+-- rollup.alert_usage (migration 102: the detectors' narrow copy of the latest
+-- days, rollup.usage_recent, else rollup.usage_day). OFFSET 0 keeps one call
+-- per range (as in sql/rollups/usage_day.sql, the planner would otherwise join
+-- every stored day).
 create temp table work_alert_usage on commit drop as
 select distinct on (u.customer_id, u.day) u.*
 from work_alert_range r
 cross join lateral (
-  select d.customer_id, d.day, d.kwh, d.interval_minutes < 1440 as interval_meter, d.peak_valley_rate,
-         -- kWh of the local hours 00–05 (sub-daily days only)
-         d.kwh_by_hour[1] + d.kwh_by_hour[2] + d.kwh_by_hour[3] + d.kwh_by_hour[4] + d.kwh_by_hour[5] + d.kwh_by_hour[6] as night_kwh
-  from rollup.usage_day d
-  where d.customer_id = r.customer_id and d.day >= r.read_from and d.day < r.read_to
+  select r.customer_id, d.day, d.kwh, d.interval_meter, d.flat_hours, d.night_kwh
+  from rollup.alert_usage(r.customer_id, r.read_from, r.read_to) d
   offset 0
 ) u
 order by u.customer_id, u.day;

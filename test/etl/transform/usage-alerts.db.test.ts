@@ -17,6 +17,39 @@ const TYPES = ['spike', 'zero', 'flat', 'night_load'] as const;
 
 interface Alert { customer_id: string; alert_type: string; first_seen: string; last_seen: string; status: string; resolved_on: string | null }
 
+/**
+ * Customer-days where the detectors' narrow copy (rollup.usage_recent) differs
+ * from rollup.usage_day over the copy's window [first_day, as_of]: a day missing
+ * on either side, or a different kWh, night kWh or flat-hours flag. Read
+ * straight from usage_day here, not through the maintenance SQL.
+ */
+async function recentMismatches(pool: Pipeline['pool']): Promise<number> {
+  const { rows: [{ n }] } = await pool.query<{ n: number }>(`
+    with st as (select as_of from rollup.usage_alert_state),
+    copy as (
+      select r.customer_id, r.first_day + (u.i::integer - 1) as day, u.kwh, u.night_kwh, u.flat_hours
+      from rollup.usage_recent r
+      cross join lateral unnest(r.kwh, r.night_kwh, r.flat_hours) with ordinality u(kwh, night_kwh, flat_hours, i)
+      where u.kwh is not null
+    ),
+    source as (
+      select d.customer_id, d.day, d.kwh,
+             (select sum(h) from unnest(d.kwh_by_hour[1:6]) h) as night_kwh,
+             d.peak_valley_rate = 0 as flat_hours
+      from rollup.usage_day d
+      join rollup.usage_recent r on r.customer_id = d.customer_id
+      cross join st
+      where d.day >= r.first_day and d.day <= st.as_of
+    )
+    select count(*)::int as n
+    from copy c full join source s on s.customer_id = c.customer_id and s.day = c.day
+    where c.day is null or s.day is null or c.kwh <> s.kwh
+       or c.night_kwh is distinct from s.night_kwh and abs(c.night_kwh - s.night_kwh) > 1e-9
+       or (c.night_kwh is null) <> (s.night_kwh is null)
+       or c.flat_hours is distinct from s.flat_hours`);
+  return n;
+}
+
 describe('detectors on a generated utility (2,000 accounts)', () => {
   let p: Pipeline;
   let inbox: string;
@@ -51,6 +84,15 @@ describe('detectors on a generated utility (2,000 accounts)', () => {
       expect(report[type].precision, type).toBeGreaterThanOrEqual(0.9);
       expect(report[type].recall, type).toBeGreaterThanOrEqual(0.9);
     }
+  });
+
+  it("keep every customer's latest weeks in rollup.usage_recent, equal to rollup.usage_day", async () => {
+    const { rows: [{ rows, days, customers }] } = await p.pool.query<{ rows: number; days: number; customers: number }>(
+      `select count(*)::int as rows, min(cardinality(kwh))::int as days,
+              (select count(*)::int from core.customer) as customers from rollup.usage_recent`);
+    expect(rows).toBe(customers);
+    expect(days).toBe(7 * 6 + 2 * 2 + 14); // baseline weeks, run margins, two weeks of lateness
+    expect(await recentMismatches(p.pool)).toBe(0);
   });
 
   it('publish the alerts as an extract under the pseudonymous key, without account numbers', async () => {
@@ -142,6 +184,33 @@ describe('alert lifecycle over nightly runs', () => {
     const { rows } = await p.pool.query<Alert>(
       `select customer_id, alert_type, first_seen, last_seen, status, resolved_on from rollup.usage_alert order by first_seen`);
     expect(rows).toEqual(alerts);
+  }, 600_000);
+
+  it('the narrow copy follows the nights: shifted on a new day, re-read after a correction inside its window', async () => {
+    const row = async () => (await p.pool.query<{ first_day: string; kwh: (number | null)[] }>(
+      `select first_day, kwh from rollup.usage_recent where customer_id = '9900000001'`)).rows[0];
+    // After the nights above (as of day 73): the window ends on the last day read.
+    let r = await row();
+    expect(r.kwh).toHaveLength(60);
+    expect(r.first_day).toBe(day(73 - 59));
+    expect(await recentMismatches(p.pool)).toBe(0);
+    // A new night shifts the window by its days.
+    await night('usage_2026-08-g.csv', usageFile(74, 76, normal));
+    r = await row();
+    expect(r.first_day).toBe(day(75 - 59));
+    expect(r.kwh[59]).toBeCloseTo(normal(75), 3);
+    // A resent day inside the window (a meter-reading correction) changes that element (12.5 kWh: no spike).
+    await night('usage_2026-08-h.csv', usageFile(40, 41, () => 12.5));
+    r = await row();
+    expect(r.kwh[40 - (75 - 59)]).toBeCloseTo(12.5, 3);
+    expect(await recentMismatches(p.pool)).toBe(0);
+    // rollup.alert_usage reads the same days from either source.
+    const { rows: [{ same }] } = await p.pool.query<{ same: boolean }>(
+      `select (select array_agg(row(day, kwh, night_kwh, interval_meter, flat_hours)::text order by day)
+                 from rollup.alert_usage('9900000001', $1::date - 30, $2::date + 1) where day >= $1::date)
+            = (select array_agg(row(day, kwh, night_kwh, interval_meter, flat_hours)::text order by day)
+                 from rollup.alert_usage('9900000001', $1::date, $2::date + 1)) as same`, [day(75 - 59), day(75)]);
+    expect(same).toBe(true);
   }, 600_000);
 
   it('a spike is judged against the same day type and flagged with its figures', async () => {
