@@ -16,7 +16,7 @@ import { Rng } from './random.ts';
 import { simulateCustomer } from './simulate-customer.ts';
 import type { MonthFiles, SimulationContext } from './simulation-context.ts';
 import { round, Tally } from './tally.ts';
-import { CLASS_MODEL, CUSTOMER_CLASSES, DISTRICTS } from './utility-model.ts';
+import { CLASS_MODEL, CUSTOMER_CLASSES, DISTRICTS, monthlySeasonalFactors } from './utility-model.ts';
 import { buildWorld, type World } from './world.ts';
 
 export interface GenerateOptions {
@@ -209,6 +209,10 @@ function buildTruth(options: GenerateOptions, world: World, tally: Tally, all: O
     planted: {
       reliability_incident: incidentFacts,
       campaigns: tally.campaignSummaries(),
+      seasonal_usage: {
+        description: 'The seasonal structure of consumption (etl/generate/utility-model.ts): each class\'s daily seasonal factor (cooling, heating and irrigation bumps; the year averages 1) averaged over each calendar month, January first. A customer\'s expected daily kWh is its own level × this factor × its day-kind factor (weekend, holiday, Spring Festival) × a weather anomaly (AR(1), mean 0) × noise; the class totals also grow and shrink with accounts opened and closed.',
+        monthly_factor_by_class: Object.fromEntries(CUSTOMER_CLASSES.map((c) => [c, monthlySeasonalFactors(CLASS_MODEL[c]).map((f) => round(f, 4))])),
+      },
       usage_anomalies: {
         description: 'Abnormal usage planted in the readings of the last 30 days: spike (every reading of the days × magnitude), zero (a meter reading 0), flat (a stuck meter repeating one reading, magnitude kWh per reading), night_load (added load in the hours 00–05 of a business, magnitude × the day\'s busiest hour, per hour). Days are the first and last planted day, inclusive (a customer closing meanwhile ends it early).',
         cases: tally.usageAnomalies.map((a) => ({ ...a, first_day: formatDay(a.first_day), last_day: formatDay(a.last_day) })),

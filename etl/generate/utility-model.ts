@@ -136,6 +136,22 @@ export function seasonalTable(model: ClassModel): Float64Array {
   return t;
 }
 
+/**
+ * A class's seasonal factor averaged over the days of each calendar month
+ * (January first; day of year as world.ts counts it, a common year): the
+ * planted seasonal structure written to truth.json.
+ */
+export function monthlySeasonalFactors(model: ClassModel): number[] {
+  const table = seasonalTable(model);
+  const lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  let day = 0;
+  return lengths.map((len) => {
+    let sum = 0;
+    for (let i = 0; i < len; i++) sum += table[day++];
+    return sum / len;
+  });
+}
+
 /** Share of peak-hour load a TOU customer moves to valley hours, by class. */
 export const TOU_SHIFT = { large_industrial: [0.08, 0.25], commercial: [0.05, 0.18] } as const;
 
