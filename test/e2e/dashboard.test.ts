@@ -294,6 +294,33 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     await page.close();
   }, 120_000);
 
+  it('Satisfaction: the detractor follow-up panel shows mart.detractor_followup per wave', async () => {
+    const page = await open('lang=en&view=satisfaction');
+    await waitForCharts(page, 60_000);
+    await page.waitForSelector('figure[data-chart="sat-followup"] table[data-chart-data] tbody tr', { timeout: 30_000 });
+    const shown = await chartData(page, 'sat-followup');
+    const { rows: mart } = await p.pool.query<{ wave: string; cases: number; pending: number; contacted: number; contact_hours_median: number | null; cn: number; cs: number; un: number; us: number }>(
+      `select wave, cases, pending, contacted, contact_hours_median, contacted_next_responses as cn, contacted_next_nps_sum as cs,
+              uncontacted_next_responses as un, uncontacted_next_nps_sum as us
+         from mart.detractor_followup where segment is null and region is null order by month, wave`);
+    // Six months of data: every wave of the mart is inside the panel's 12-month window.
+    expect(mart.length).toBeGreaterThanOrEqual(2);
+    expect(shown.map((r) => r.wave)).toEqual(mart.map((r) => r.wave));
+    for (const [i, m] of mart.entries()) {
+      expect(Number(shown[i].cases), m.wave).toBe(m.cases);
+      expect(Number(shown[i].pending), m.wave).toBe(m.pending);
+      expect(Number(shown[i].contacted), m.wave).toBe(m.contacted);
+      if (m.contact_hours_median === null) expect(shown[i].contact_hours_median, m.wave).toBe('');
+      else expect(Number(shown[i].contact_hours_median), m.wave).toBeCloseTo(m.contact_hours_median, 9);
+      if (m.cn > 0) expect(Number(shown[i].next_contacted), m.wave).toBeCloseTo(m.cs / m.cn, 9);
+      if (m.un > 0) expect(Number(shown[i].next_uncontacted), m.wave).toBeCloseTo(m.us / m.un, 9);
+    }
+    expect(mart.reduce((a, m) => a + m.cases, 0)).toBeGreaterThan(0);
+    await expect(page.textContent('[data-testid="followup-summary"]')).resolves.toMatch(/\d/);
+    await page.locator('[data-panel="detractor-followup"]').screenshot({ path: join(SCREENSHOTS, 'satisfaction-followup.png') });
+    await page.close();
+  }, 120_000);
+
   it('a corrupt manifest or a missing extract shows a clear error, never a blank page', async () => {
     const page = await browser.context.newPage();
     await page.route('**/extracts/current/manifest.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"format": "something else"' }));
