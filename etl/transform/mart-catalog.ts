@@ -67,8 +67,9 @@ export const MARTS: readonly MartSpec[] = [
   },
   {
     name: 'action_effect',
-    // The descriptive columns ride in the grain (they depend on action_id) so a suppressed action still shows what it was.
-    grain: ['action_id', 'action_date', 'target', 'regions', 'segments', 'description'],
+    // The descriptive columns ride in the grain (they depend on action_id) so a suppressed action still shows what it was,
+    // and its windows too: the panel picks actions by after_end (a suppressed one vanished when it was nulled).
+    grain: ['action_id', 'action_date', 'target', 'regions', 'segments', 'description', 'before_start', 'after_end'],
     customersColumn: 'min_cell_responses',
     description: 'Improvement actions (register actions/*.csv): the targeted survey item before/after in treated vs untreated regions, difference-in-differences with 95% interval.',
   },

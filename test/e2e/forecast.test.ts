@@ -17,8 +17,8 @@ import { createAuth } from '../../etl/serve/auth.ts';
 import { buildDashboard } from '../../etl/serve/build-dashboard.ts';
 import { startServer, type RunningServer } from '../../etl/serve/server.ts';
 import { writeUsersFile } from '../../etl/serve/users-file.ts';
-import { generatedInbox, TMP } from '../helpers/generated.ts';
-import { etl, pipelineDatabase, type Pipeline } from '../etl/run/pipeline-helpers.ts';
+import { generatedInbox, readTruth, TMP } from '../helpers/generated.ts';
+import { etl, pipelineDatabase, readCurrentExtracts, type Pipeline } from '../etl/run/pipeline-helpers.ts';
 import { FORECAST_FIXTURE, FORECAST_SECRET } from '../etl/transform/forecast-fixture.ts';
 import { launchChromium, type Browser } from './browser.ts';
 
@@ -31,11 +31,12 @@ const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 let p: Pipeline;
 let server: RunningServer;
 let browser: Browser;
+let inbox: string;
 
 beforeAll(async () => {
   mkdirSync(WORK, { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const inbox = generatedInbox(FORECAST_FIXTURE);
+  inbox = generatedInbox(FORECAST_FIXTURE);
   p = await pipelineDatabase('e2eforecast');
   const [run] = await Promise.all([etl(p, ['run', '--inbox', inbox, '--json'], FORECAST_SECRET), buildDashboard({ outDir: DIST })]);
   expect(run.code, run.stderr).toBe(0);
@@ -127,6 +128,51 @@ describe('Overview forecast panel end to end (Chromium, executive, real ETL, pro
     expect(await page.textContent('#forecast-heading')).toBe('用电量与收入：历史与未来3个月预测');
     await forecastDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-forecast-zh-CN.png'), fullPage: true });
+    await page.close();
+  }, 300_000);
+});
+
+// The same utility carries the generator's planted improvement actions (36
+// months: a wave before and after the action date), so the Satisfaction
+// view's actions panel is checked here rather than in a second set-up.
+describe('Satisfaction: improvement actions panel end to end', () => {
+  it('shows mart.action_effect per action, and the planted effect lies inside the interval shown', async () => {
+    const planted = readTruth(inbox).planted.improvement_actions.cases as { action_id: string; action_date: string; planted: boolean; effect: number }[];
+    const { rows: mart } = await p.pool.query<{ action_id: string; did: number; did_low: number; did_high: number; treated_after_n: number; min_cell_responses: number }>(
+      `select action_id, did, did_low, did_high, treated_after_n, min_cell_responses from mart.action_effect order by action_id`);
+    expect(mart.map((r) => r.action_id)).toEqual(planted.map((a) => a.action_id));
+    // An action with a cell under k is withheld (figures blank, "too few answers"), not dropped.
+    const k: number = readCurrentExtracts(p.extracts).manifest.suppression.k;
+    const month = planted[0].action_date.slice(0, 7);
+    const page = await open(`view=satisfaction&lang=en&from=${month}&to=${month}`);
+    await page.waitForSelector('[data-panel="improvement-actions"] [data-action]', { timeout: 120_000 });
+    const shownRows = await page.$$eval('figure[data-chart="sat-actions"] table[data-chart-data] tbody tr', (trs) =>
+      trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.key!, td.textContent ?? '']))));
+    expect(shownRows.map((r) => r.action_id)).toEqual(mart.map((r) => r.action_id));
+    const items = await page.$$eval('[data-testid="action-list"] li', (lis) => lis.map((li) => ({ id: li.getAttribute('data-action'), text: li.textContent ?? '' })));
+    let compared = 0;
+    for (const [i, m] of mart.entries()) {
+      const item = items.find((x) => x.id === m.action_id)!;
+      if (m.min_cell_responses < k) {
+        expect(shownRows[i].did, m.action_id).toBe('');
+        expect(item.text.match(/Too few/g), m.action_id).toHaveLength(1);
+        continue;
+      }
+      expect(Number(shownRows[i].did), m.action_id).toBeCloseTo(m.did, 9);
+      expect(Number(shownRows[i].did_low), m.action_id).toBeCloseTo(m.did_low, 9);
+      expect(Number(shownRows[i].did_high), m.action_id).toBeCloseTo(m.did_high, 9);
+      expect(Number(shownRows[i].treated_after_n), m.action_id).toBe(m.treated_after_n);
+      // The sentence under the chart names the estimate; the planted effect lies inside its interval.
+      expect(item.text, m.action_id).toContain(m.did.toFixed(2));
+      const truth = planted.find((a) => a.action_id === m.action_id)!;
+      expect(truth.effect, m.action_id).toBeGreaterThanOrEqual(m.did_low);
+      expect(truth.effect, m.action_id).toBeLessThanOrEqual(m.did_high);
+      compared++;
+    }
+    // The planted action (IA01) has enough answers to be shown.
+    expect(compared).toBeGreaterThanOrEqual(1);
+    console.log('improvement actions shown', JSON.stringify(mart.map((m) => ({ id: m.action_id, did: m.did, low: m.did_low, high: m.did_high }))));
+    await page.locator('[data-panel="improvement-actions"]').screenshot({ path: join(SCREENSHOTS, 'satisfaction-actions.png') });
     await page.close();
   }, 300_000);
 });

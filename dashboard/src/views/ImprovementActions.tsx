@@ -66,8 +66,9 @@ export function ImprovementActions({ filters }: { filters: Filters }) {
               <strong>{r.action_id}</strong> {r.action_date} · {r.regions.split(';').map((x) => i18n.code(x)).join('、')} · {r.segments ? r.segments.split(';').map((x) => i18n.code(x)).join('、') : t('actions.all_segments')}
               {r.description ? ` · ${r.description}` : ''}
               <br />
-              <strong>{verdict(r)}</strong>{' — '}
-              {r.suppressed ? t('actions.too_few') : t('actions.line', {
+              <strong>{verdict(r)}</strong>
+              {/* a withheld action's verdict already says why: no second "too few" */}
+              {r.suppressed ? null : ' — ' + t('actions.line', {
                 target: i18n.code(r.target), tb: score(r.treated_before_mean), ta: score(r.treated_after_mean), ntb: r.treated_before_n ?? 0, nta: r.treated_after_n ?? 0,
                 ub: score(r.untreated_before_mean), ua: score(r.untreated_after_mean), nub: r.untreated_before_n ?? 0, nua: r.untreated_after_n ?? 0,
                 did: score(r.did), low: score(r.did_low), high: score(r.did_high),
