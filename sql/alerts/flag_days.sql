@@ -94,8 +94,7 @@ spike_base as (
   cross join s
   cross join lateral (
     select percentile_cont(0.5) within group (order by x.kwh) as median, count(*) as n
-    from rollup.alert_usage(p.customer_id, p.day - 7 * s.baseline_weeks, p.day) x
-    where x.day = any (t.days)
+    from rollup.alert_day_kwh(p.customer_id, t.days) x
   ) b
   where b.n >= s.baseline_min_days and b.median >= s.spike_min_baseline_kwh
     and p.kwh >= s.spike_ratio * b.median and p.kwh - b.median >= s.spike_min_kwh
@@ -108,8 +107,7 @@ spike as (
   cross join s
   cross join lateral (
     select percentile_cont(0.5) within group (order by abs(x.kwh - c.median)) as mad
-    from rollup.alert_usage(c.customer_id, c.day - 7 * s.baseline_weeks, c.day) x
-    where x.day = any (c.days)
+    from rollup.alert_day_kwh(c.customer_id, c.days) x
   ) m
 ),
 -- night load: a business whose night (00–05) share of the day's kWh is

@@ -8,7 +8,10 @@
 -- ~100 MB in all, read in one pass. A cache, not a source: rollup.alert_usage()
 -- falls back to rollup.usage_day for any day before first_day, and a full
 -- rebuild empties it.
-create table rollup.usage_recent (
+-- UNLOGGED: rewritten every night (~100 MB), and nothing is lost when a crash
+-- empties it: recent.sql seeds every customer from rollup.usage_day when it
+-- finds the table empty, so writing it to the WAL would only cost time.
+create unlogged table rollup.usage_recent (
   customer_id text primary key,
   first_day   date not null,
   kwh         double precision[] not null,  -- rollup.usage_day.kwh

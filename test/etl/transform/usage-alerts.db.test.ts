@@ -204,13 +204,22 @@ describe('alert lifecycle over nightly runs', () => {
     r = await row();
     expect(r.kwh[40 - (75 - 59)]).toBeCloseTo(12.5, 3);
     expect(await recentMismatches(p.pool)).toBe(0);
-    // rollup.alert_usage reads the same days from either source.
+    // rollup.alert_usage reads the same days from either source…
     const { rows: [{ same }] } = await p.pool.query<{ same: boolean }>(
       `select (select array_agg(row(day, kwh, night_kwh, interval_meter, flat_hours)::text order by day)
                  from rollup.alert_usage('9900000001', $1::date - 30, $2::date + 1) where day >= $1::date)
             = (select array_agg(row(day, kwh, night_kwh, interval_meter, flat_hours)::text order by day)
                  from rollup.alert_usage('9900000001', $1::date, $2::date + 1)) as same`, [day(75 - 59), day(75)]);
     expect(same).toBe(true);
+    // …and so does rollup.alert_day_kwh (the spike rule's reader), for days inside the copy and reaching before it.
+    const { rows: [{ inside, before }] } = await p.pool.query<{ inside: boolean; before: boolean }>(
+      `with w as (select array(select d::date from generate_series($1::date, $2::date, interval '1 day') d) as days,
+                         array(select d::date from generate_series($1::date - 30, $2::date, interval '1 day') d) as longer),
+            want as (select array_agg(row(day, kwh)::text order by day) as a from rollup.alert_usage('9900000001', $1::date, $2::date + 1))
+       select (select array_agg(row(day, kwh)::text order by day) from w, rollup.alert_day_kwh('9900000001', w.days)) = want.a as inside,
+              (select array_agg(row(day, kwh)::text order by day) from w, rollup.alert_day_kwh('9900000001', w.longer) where day >= $1::date) = want.a as before
+       from want`, [day(75 - 59), day(75)]);
+    expect([inside, before]).toEqual([true, true]);
   }, 600_000);
 
   it('a spike is judged against the same day type and flagged with its figures', async () => {
