@@ -198,7 +198,7 @@ function sameTable(a: { title: string; data: ChartData }, b: { title: string; da
 const DataTable = memo(function DataTable({ title, data }: { title: string; data: ChartData }) {
   return (
     // The wrapper hides it: a table ignores width and overflow, and would widen the page.
-    <div className="sr-only">
+    <div className="sr-only sr-table">
     <table data-chart-data="">
       <caption>{title}</caption>
       <thead>
