@@ -220,6 +220,17 @@ describe('alert lifecycle over nightly runs', () => {
               (select array_agg(row(day, kwh)::text order by day) from w, rollup.alert_day_kwh('9900000001', w.longer) where day >= $1::date) = want.a as before
        from want`, [day(75 - 59), day(75)]);
     expect([inside, before]).toEqual([true, true]);
+
+    // The copy is UNLOGGED: a crash empties it. The next night finds it empty and
+    // seeds every customer again, and the alerts are those it had before.
+    const alertsBefore = (await p.pool.query('select customer_id, alert_type, first_seen, last_seen, status from rollup.usage_alert order by 1, 2, 3')).rows;
+    expect((await p.pool.query<{ relpersistence: string }>(`select relpersistence from pg_class where oid = 'rollup.usage_recent'::regclass`)).rows[0].relpersistence).toBe('u');
+    await p.pool.query('truncate rollup.usage_recent');
+    await night('usage_2026-08-i.csv', usageFile(76, 77, normal));
+    r = await row();
+    expect(r.first_day).toBe(day(76 - 59));
+    expect(await recentMismatches(p.pool)).toBe(0);
+    expect((await p.pool.query('select customer_id, alert_type, first_seen, last_seen, status from rollup.usage_alert order by 1, 2, 3')).rows).toEqual(alertsBefore);
   }, 600_000);
 
   it('a spike is judged against the same day type and flagged with its figures', async () => {
