@@ -6,7 +6,8 @@
 //
 //   as_of       the end of the horizon (latest reading day seen)
 //   recent      rollup.usage_recent: each re-judged customer's latest weeks as
-//               one narrow row, the rules' reading (through rollup.alert_usage)
+//               one narrow row, which the rules read through rollup.alert_usage
+//               and rollup.alert_day_kwh (migrations 101–103)
 //   ranges      the days to re-judge and the days to read (temp tables)
 //   flag_days   rollup.usage_alert_day: one row per flagged customer × type × day
 //   alerts      rollup.usage_alert: runs of flagged days, open or resolved
