@@ -38,6 +38,8 @@ const USAGE = `usage: npm run bench:browser -- [--extracts DIR] [--runs N] [--in
                      the charts (default 0: back to back)
   --profile PREFIX   main-thread CPU profiles of the first cold start: PREFIX-load.cpuprofile
                      and PREFIX-session.cpuprofile (open in Chrome DevTools)
+  --trace FILE       a Chrome trace of the first cold start's session (script, style, layout,
+                     paint); summarise it per interaction: npx tsx bench/browser/trace-summary.ts FILE
   --timeout MS       per page load and per interaction (default 120000)
   --json             the result as JSON on stdout (progress stays on stderr)`;
 
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
       options: {
         extracts: { type: 'string' }, runs: { type: 'string' }, interactions: { type: 'string' }, query: { type: 'string' },
         customers: { type: 'string' }, months: { type: 'string' }, seed: { type: 'string' }, end: { type: 'string' },
-        dist: { type: 'string' }, 'no-build': { type: 'boolean' }, settle: { type: 'string' }, think: { type: 'string' }, profile: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+        dist: { type: 'string' }, 'no-build': { type: 'boolean' }, settle: { type: 'string' }, think: { type: 'string' }, profile: { type: 'string' }, trace: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
     settleMs: int(values.settle, 'settle', 10_000, 0),
     thinkMs: int(values.think, 'think', 0, 0),
     profile: values.profile ? resolve(values.profile) : undefined,
+    trace: values.trace ? resolve(values.trace) : undefined,
     log,
   });
   process.stdout.write((values.json ? JSON.stringify(result, null, 2) : formatReport(result)) + '\n');

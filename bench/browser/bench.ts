@@ -37,6 +37,8 @@ export interface BrowserBenchOptions {
   thinkMs?: number;
   /** Write main-thread CPU profiles of the first cold start (load and session) to `<profile>-load.cpuprofile` / `-session.cpuprofile`. */
   profile?: string;
+  /** Write a Chrome trace of the first cold start's session to this file. */
+  trace?: string;
   /** Extra query string for the page, e.g. 'view=segments'. */
   query?: string;
   log?: (line: string) => void;
@@ -103,7 +105,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
     for (let i = 0; i < o.runs; i++) {
       const before = loadavg()[0]!;
       log(`cold start ${i + 1}/${o.runs} (load ${before.toFixed(2)})`);
-      const r = await coldStart({ url, tmpRoot: o.tmpRoot, session: (months) => (o.interactions > 0 ? planSession(o.interactions, { months }) : []), timeoutMs, settleMs: o.settleMs ?? 10_000, thinkMs: o.thinkMs ?? 0, profilePrefix: i === 0 ? o.profile : undefined });
+      const r = await coldStart({ url, tmpRoot: o.tmpRoot, session: (months) => (o.interactions > 0 ? planSession(o.interactions, { months }) : []), timeoutMs, settleMs: o.settleMs ?? 10_000, thinkMs: o.thinkMs ?? 0, profilePrefix: i === 0 ? o.profile : undefined, traceFile: i === 0 ? o.trace : undefined });
       const after = loadavg()[0]!;
       load.push({ before: Number(before.toFixed(2)), after: Number(after.toFixed(2)) });
       log(`  first paint ${Math.round(r.firstPaintMs)} ms, interactive ${Math.round(r.interactiveMs)} ms, prefetched ${r.prefetchedMs === null ? '–' : Math.round(r.prefetchedMs)} ms, session from ${Math.round(r.sessionStartMs)} ms, ${r.interactions.length} interactions`);

@@ -69,6 +69,8 @@ export async function coldStart(o: {
   thinkMs?: number;
   /** Writes CPU profiles of the page's main thread (V8 .cpuprofile): `<prefix>-load.cpuprofile` (navigation to first view) and `<prefix>-session.cpuprofile`. */
   profilePrefix?: string;
+  /** Writes a Chrome trace of the session (devtools.timeline: script, style, layout, paint per task) to this file; open it in DevTools' Performance panel or summarise it with bench/browser/trace-summary.ts. */
+  traceFile?: string;
 }): Promise<ColdRun> {
   const browser = await launchChromium(o.tmpRoot, { locale: 'en-US' });
   try {
@@ -147,8 +149,11 @@ export async function coldStart(o: {
       : await page.evaluate(() => performance.getEntriesByName('gridlens:data:prefetched')[0]?.startTime ?? null);
     const sessionStartMs = await page.evaluate(() => performance.now());
     const months = await monthOptions(page);
+    const tracer = o.traceFile ? chromeTracer(cdp, o.traceFile) : null;
     await profiler?.start();
+    await tracer?.start();
     const interactions = await runSession(page, o.session(months), { timeoutMs: o.timeoutMs, thinkMs: o.thinkMs });
+    await tracer?.stop();
     await profiler?.stop('session');
     const heapAfterSession = interactions.length ? await jsHeapUsed(page, cdp) : null;
     if (pageErrors.length) throw new Error(`page errors during the run: ${pageErrors.join('; ')}`);
@@ -177,6 +182,31 @@ async function jsHeapUsed(page: Page, cdp: { send(method: 'Performance.getMetric
   const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value;
   if (used !== undefined) return used;
   return page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN);
+}
+
+/** Chrome's own timeline (what DevTools' Performance panel records), streamed to `file` as {"traceEvents": [...]}. */
+function chromeTracer(cdp: CDPSession, file: string): { start(): Promise<void>; stop(): Promise<void> } {
+  return {
+    async start() {
+      await cdp.send('Tracing.start', {
+        transferMode: 'ReturnAsStream',
+        traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute', 'toplevel'], recordMode: 'recordContinuously' },
+      });
+    },
+    async stop() {
+      const done = new Promise<string>((resolveStream) => cdp.once('Tracing.tracingComplete', (e: { stream?: string }) => resolveStream(e.stream!)));
+      await cdp.send('Tracing.end');
+      const handle = await done;
+      const chunks: string[] = [];
+      for (;;) {
+        const r = (await cdp.send('IO.read', { handle, size: 1 << 20 })) as { data: string; eof: boolean; base64Encoded?: boolean };
+        chunks.push(r.base64Encoded ? Buffer.from(r.data, 'base64').toString('utf8') : r.data);
+        if (r.eof) break;
+      }
+      await cdp.send('IO.close', { handle });
+      writeFileSync(file, chunks.join(''));
+    },
+  };
 }
 
 function cpuProfiler(cdp: CDPSession, prefix: string): { start(): Promise<void>; stop(name: string): Promise<void> } {

@@ -1,0 +1,134 @@
+// Where the time of each interaction goes, from a Chrome trace written by
+// `npm run bench:browser -- --trace FILE`:
+//   npx tsx bench/browser/trace-summary.ts FILE [BENCH_JSON]
+// For every gridlens:interaction measure, the renderer main thread's self time
+// by trace event (script, style recalculation, layout, paint, …) inside it,
+// and the idle time (waiting for the DuckDB worker, for frames). With the
+// benchmark's --json output, interactions are grouped by kind (view switch,
+// filter, drill, selector): the mean of each event per group.
+
+import { readFileSync } from 'node:fs';
+
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  id?: string;
+  id2?: { local?: string };
+  args?: Record<string, unknown>;
+}
+
+/** Event names summed under a readable heading (the rest keep their own name). */
+const HEADING: Record<string, string> = {
+  'V8.BytecodeBudgetInterrupt': 'script', 'V8.BytecodeBudgetInterruptWithStackCheck': 'script', 'V8.HandleInterrupts': 'script', 'V8.StackGuard': 'script', BlinkScheduler_PerformMicrotaskCheckpoint: 'script',
+  FunctionCall: 'script', EvaluateScript: 'script', 'v8.callFunction': 'script', TimerFire: 'script', FireAnimationFrame: 'script', EventDispatch: 'script', RunMicrotasks: 'script', 'v8.run': 'script', V8Execute: 'script',
+  UpdateLayoutTree: 'style', RecalculateStyles: 'style', ParseAuthorStyleSheet: 'style',
+  Layout: 'layout', UpdateLayer: 'layout', UpdateLayerTree: 'layout', 'IntersectionObserverController::computeIntersections': 'layout',
+  Paint: 'paint', PrePaint: 'paint', PaintImage: 'paint', Layerize: 'paint', Commit: 'paint', CompositeLayers: 'paint', RasterTask: 'paint',
+  MajorGC: 'gc', MinorGC: 'gc', 'V8.GC_SCAVENGER': 'gc', BlinkGC: 'gc',
+};
+
+function headingOf(name: string): string {
+  return HEADING[name] ?? (name.startsWith('V8.GC') ? 'gc' : name);
+}
+
+function main(): void {
+  const [file, benchFile] = process.argv.slice(2);
+  if (!file) {
+    process.stderr.write('usage: npx tsx bench/browser/trace-summary.ts TRACE.json [BENCH.json]\n');
+    process.exit(2);
+  }
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(raw) ? raw : raw.traceEvents ?? [];
+
+  // The page's main thread: the thread that carries the interaction measures.
+  const marks = events.filter((e) => e.name === 'gridlens:interaction' && e.cat.includes('user_timing'));
+  if (marks.length === 0) throw new Error('no gridlens:interaction measures in the trace');
+  const { pid } = marks[0]!;
+  const mainTid = events.find((e) => e.pid === pid && e.ph === 'M' && e.name === 'thread_name' && (e.args?.name as string) === 'CrRendererMain')?.tid;
+  const windows: [number, number][] = [];
+  const open = new Map<string, number>();
+  for (const m of marks.sort((a, b) => a.ts - b.ts)) {
+    const id = m.id ?? m.id2?.local ?? '';
+    if (m.ph === 'b') open.set(id, m.ts);
+    else if (m.ph === 'e' && open.has(id)) {
+      windows.push([open.get(id)!, m.ts]);
+      open.delete(id);
+    }
+  }
+
+  // Complete events of the main thread (X, and B/E pairs), as intervals with their nesting removed (self time).
+  const spans: { name: string; start: number; end: number }[] = [];
+  const stack: TraceEvent[] = [];
+  for (const e of events.filter((x) => x.pid === pid && x.tid === mainTid).sort((a, b) => a.ts - b.ts)) {
+    if (e.ph === 'X' && e.dur !== undefined) spans.push({ name: e.name, start: e.ts, end: e.ts + e.dur });
+    else if (e.ph === 'B') stack.push(e);
+    else if (e.ph === 'E') {
+      const b = stack.pop();
+      if (b) spans.push({ name: b.name, start: b.ts, end: e.ts });
+    }
+  }
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+
+  /** Self time by heading within [from, to]: each instant goes to the innermost event covering it. */
+  const selfTimes = (from: number, to: number): Map<string, number> => {
+    const inside = spans.filter((s) => s.end > from && s.start < to && s.name !== 'RunTask' && s.name !== 'ThreadControllerImpl::RunTask');
+    const out = new Map<string, number>();
+    const active: { name: string; end: number }[] = [];
+    let t = from;
+    const spend = (until: number): void => {
+      if (until <= t) return;
+      const top = active[active.length - 1];
+      const h = top ? headingOf(top.name) : 'idle or untraced';
+      out.set(h, (out.get(h) ?? 0) + (until - t));
+      t = until;
+    };
+    for (const s of inside) {
+      const start = Math.max(s.start, from);
+      // Spent by the innermost event until it ends, then by the one around it.
+      while (active.length && active[active.length - 1]!.end <= start) {
+        spend(active[active.length - 1]!.end);
+        active.pop();
+      }
+      spend(start);
+      active.push({ name: s.name, end: Math.min(s.end, to) });
+    }
+    while (active.length) {
+      spend(active[active.length - 1]!.end);
+      active.pop();
+    }
+    spend(to);
+    return out;
+  };
+
+  const groups: string[] = benchFile ? groupsOf(benchFile, windows.length) : windows.map(() => 'all');
+  const byGroup = new Map<string, { n: number; total: number; parts: Map<string, number> }>();
+  windows.forEach(([from, to], i) => {
+    const g = groups[i] ?? 'all';
+    const agg = byGroup.get(g) ?? { n: 0, total: 0, parts: new Map() };
+    agg.n += 1;
+    agg.total += to - from;
+    for (const [h, us] of selfTimes(from, to)) agg.parts.set(h, (agg.parts.get(h) ?? 0) + us);
+    byGroup.set(g, agg);
+  });
+  for (const [g, agg] of [...byGroup].sort((a, b) => b[1].total / b[1].n - a[1].total / a[1].n)) {
+    const parts = [...agg.parts].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    process.stdout.write(`${g}: ${agg.n} interactions, mean ${(agg.total / agg.n / 1000).toFixed(1)} ms\n`);
+    for (const [h, us] of parts) process.stdout.write(`  ${(us / agg.n / 1000).toFixed(1).padStart(7)} ms  ${h}\n`);
+  }
+}
+
+/** The group of each interaction of the first cold start, from the benchmark's --json output (npm's banner lines skipped). */
+function groupsOf(benchFile: string, n: number): string[] {
+  const text = readFileSync(benchFile, 'utf8');
+  const json = JSON.parse(text.slice(text.indexOf('{\n'))) as { runs: { interactions: { group: string; step: string }[] }[] };
+  const steps = json.runs[0]?.interactions ?? [];
+  if (steps.length !== n) process.stderr.write(`note: ${steps.length} interactions in the benchmark output, ${n} in the trace\n`);
+  return steps.map((s) => s.group);
+}
+
+main();
