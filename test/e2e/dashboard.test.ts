@@ -240,6 +240,46 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     await page.close();
   }, 240_000);
 
+  it('each chart is drawn once for its answer, and not again when its view is shown again', async () => {
+    const page = await open('lang=en');
+    await page.waitForSelector('[data-kpi="revenue"]:not([data-value=""])', { timeout: 60_000 });
+    for (const view of VIEWS) {
+      await page.locator(`a[data-view="${view}"]`).click();
+      await waitForCharts(page, 60_000);
+    }
+    /** data-draws of every chart with a canvas (the test hook: its setOption and resize calls), once nothing draws any more. */
+    const settledDraws = async (): Promise<Record<string, string | null>> => {
+      const read = () => page.$$eval('figure[data-chart]', (fs) =>
+        Object.fromEntries(fs.filter((f) => f.querySelector('canvas')).map((f) => [f.getAttribute('data-chart')!, f.getAttribute('data-draws')])));
+      let last = await read();
+      // Charts below the fold draw when the page is idle: wait until a second passes without a draw.
+      for (let i = 0; i < 30; i++) {
+        await page.waitForTimeout(1000);
+        const now = await read();
+        if (JSON.stringify(now) === JSON.stringify(last)) return now;
+        last = now;
+      }
+      throw new Error('charts kept drawing for 30 s');
+    };
+    const before = await settledDraws();
+    // Charts of every view are there (the overview's, the segment tree, usage, satisfaction and service).
+    expect(Object.keys(before).length, JSON.stringify(before)).toBeGreaterThanOrEqual(10);
+    // One answer each, one drawing each: before Chart.tsx ignored the ResizeObserver's first
+    // notification (the size init had just drawn at), every chart was drawn twice.
+    expect(Object.values(before).every((n) => n === '1'), JSON.stringify(before)).toBe(true);
+
+    const measures = (await timingEntries(page)).filter((e) => e.name === 'gridlens:interaction').length;
+    const tour = ['usage', 'satisfaction', 'service', 'overview', 'segments', 'usage', 'service'] as const;
+    for (const view of tour) {
+      await page.locator(`a[data-view="${view}"]`).click();
+      await waitForCharts(page, 60_000);
+    }
+    await page.waitForFunction((n) => performance.getEntriesByName('gridlens:interaction').length >= n, measures + tour.length, { timeout: 30_000 });
+    // Same filters: every view is shown as it was left, nothing drawn again (hidden views report 0 × 0).
+    expect(await settledDraws()).toEqual(before);
+    await page.close();
+  }, 180_000);
+
   it('query builders agree with the PostgreSQL marts: segment revenue and tickets by channel over a period', async () => {
     // What the extracts keep (K = 1 here; segment_month also drops cells one customer dominates).
     const kept = `customers >= 1`;

@@ -64,6 +64,16 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
   const empty = !loading && !error && (data === null || data.rows.length === 0 || option === null || !hasValues(option));
   const showCanvas = !error && !empty && option !== null;
 
+  // Test hook data-draws on the figure: how many times its canvas was drawn
+  // (setOption or resize), so a test can tell a chart shown again as it was
+  // from one drawn again. Set on the node, not through React state: no render.
+  const figure = useRef<HTMLElement>(null);
+  const draws = useRef(0);
+  const countDraw = (): void => {
+    draws.current += 1;
+    figure.current?.setAttribute('data-draws', String(draws.current));
+  };
+
   // The instance lives as long as the canvas is shown; a theme change re-creates it.
   useEffect(() => {
     if (!showCanvas || !el.current) return;
@@ -73,8 +83,22 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
       const e = p as unknown as ChartSelection;
       selectRef.current?.({ name: e.name, seriesName: e.seriesName, dataIndex: e.dataIndex, data: e.data });
     });
-    const ro = new ResizeObserver(() => c.resize());
-    ro.observe(el.current);
+    const node = el.current;
+    const ro = new ResizeObserver(() => {
+      // resize() re-lays out and repaints the whole chart, so only for a change of
+      // whole pixels (the canvas is sized by clientWidth/Height). Most
+      // notifications are not one: the first, on observe, reports the size
+      // init() has just used (measured: every chart drawn twice when created, on
+      // first paint, view switches and filter changes that bring a chart back);
+      // a hidden view or a node being removed reports 0 × 0; a fractional width
+      // (585.5 px) rounds to the canvas it has. Layout is done here: reading is free.
+      const w = node.clientWidth;
+      const h = node.clientHeight;
+      if (w === 0 || h === 0 || (w === c.getWidth() && h === c.getHeight())) return;
+      c.resize();
+      countDraw();
+    });
+    ro.observe(node);
     return () => {
       ro.disconnect();
       c.dispose();
@@ -105,7 +129,6 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
   // into view), not within the interaction: each setOption re-lays out and
   // repaints the whole canvas. While an on-screen chart waits to be drawn it
   // counts for the interaction measure (timing.ts).
-  const figure = useRef<HTMLElement>(null);
   const [onScreen, setOnScreen] = useState<boolean | null>(null); // null: not known yet
   useEffect(() => {
     const node = figure.current;
@@ -134,6 +157,7 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
       if (drawn.current?.chart !== c || drawn.current.signature !== signature) {
         c.setOption(full, { notMerge: true });
         drawn.current = { chart: c, signature };
+        countDraw();
       }
     };
     if (onScreen) {
