@@ -37,9 +37,12 @@ function headingOf(name: string): string {
 }
 
 function main(): void {
-  const [file, benchFile] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  // --each: also one line per interaction (its group, duration and largest parts), slowest first.
+  const each = args.includes('--each');
+  const [file, benchFile] = args.filter((a) => a !== '--each');
   if (!file) {
-    process.stderr.write('usage: npx tsx bench/browser/trace-summary.ts TRACE.json [BENCH.json]\n');
+    process.stderr.write('usage: npx tsx bench/browser/trace-summary.ts TRACE.json [BENCH.json] [--each]\n');
     process.exit(2);
   }
   const raw = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
@@ -105,16 +108,21 @@ function main(): void {
     return out;
   };
 
-  const groups: string[] = benchFile ? groupsOf(benchFile, windows.length) : windows.map(() => 'all');
+  const steps = benchFile ? stepsOf(benchFile, windows.length) : windows.map(() => ({ group: 'all', step: '' }));
   const byGroup = new Map<string, { n: number; total: number; parts: Map<string, number> }>();
+  const lines: [number, string][] = [];
   windows.forEach(([from, to], i) => {
-    const g = groups[i] ?? 'all';
+    const { group: g, step } = steps[i] ?? { group: 'all', step: '' };
     const agg = byGroup.get(g) ?? { n: 0, total: 0, parts: new Map() };
     agg.n += 1;
     agg.total += to - from;
-    for (const [h, us] of selfTimes(from, to)) agg.parts.set(h, (agg.parts.get(h) ?? 0) + us);
+    const parts = selfTimes(from, to);
+    for (const [h, us] of parts) agg.parts.set(h, (agg.parts.get(h) ?? 0) + us);
     byGroup.set(g, agg);
+    const top = [...parts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([h, us]) => `${h} ${(us / 1000).toFixed(1)}`).join(', ');
+    lines.push([to - from, `#${i} ${step || g}: ${((to - from) / 1000).toFixed(1)} ms (${top})`]);
   });
+  if (each) for (const [, line] of lines.sort((a, b) => b[0] - a[0])) process.stdout.write(`${line}\n`);
   for (const [g, agg] of [...byGroup].sort((a, b) => b[1].total / b[1].n - a[1].total / a[1].n)) {
     const parts = [...agg.parts].sort((a, b) => b[1] - a[1]).slice(0, 12);
     process.stdout.write(`${g}: ${agg.n} interactions, mean ${(agg.total / agg.n / 1000).toFixed(1)} ms\n`);
@@ -122,13 +130,13 @@ function main(): void {
   }
 }
 
-/** The group of each interaction of the first cold start, from the benchmark's --json output (npm's banner lines skipped). */
-function groupsOf(benchFile: string, n: number): string[] {
+/** Each interaction of the first cold start (group and step), from the benchmark's --json output (npm's banner lines skipped). */
+function stepsOf(benchFile: string, n: number): { group: string; step: string }[] {
   const text = readFileSync(benchFile, 'utf8');
   const json = JSON.parse(text.slice(text.indexOf('{\n'))) as { runs: { interactions: { group: string; step: string }[] }[] };
   const steps = json.runs[0]?.interactions ?? [];
   if (steps.length !== n) process.stderr.write(`note: ${steps.length} interactions in the benchmark output, ${n} in the trace\n`);
-  return steps.map((s) => s.group);
+  return steps;
 }
 
 main();
