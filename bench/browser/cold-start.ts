@@ -69,7 +69,7 @@ export async function coldStart(o: {
   thinkMs?: number;
   /** Writes CPU profiles of the page's main thread (V8 .cpuprofile): `<prefix>-load.cpuprofile` (navigation to first view) and `<prefix>-session.cpuprofile`. */
   profilePrefix?: string;
-  /** Writes a Chrome trace of the session (devtools.timeline: script, style, layout, paint per task) to this file; open it in DevTools' Performance panel or summarise it with bench/browser/trace-summary.ts. */
+  /** Writes a Chrome trace of the load and the session (devtools.timeline: script, style, layout, paint per task; V8's compilers and GC) to this file; open it in DevTools' Performance panel or summarise it with bench/browser/trace-summary.ts. */
   traceFile?: string;
 }): Promise<ColdRun> {
   const browser = await launchChromium(o.tmpRoot, { locale: 'en-US' });
@@ -100,6 +100,9 @@ export async function coldStart(o: {
     const version = (await cdp.send('Browser.getVersion')) as { product: string };
 
     const profiler = o.profilePrefix ? cpuProfiler(cdp, o.profilePrefix) : null;
+    // The trace covers the load too: what the session meets (e.g. V8 still compiling the engine's wasm) starts there.
+    const tracer = o.traceFile ? chromeTracer(cdp, o.traceFile) : null;
+    await tracer?.start();
     await profiler?.start();
     await page.goto(o.url, { waitUntil: 'commit', timeout: o.timeoutMs });
     await page
@@ -149,9 +152,7 @@ export async function coldStart(o: {
       : await page.evaluate(() => performance.getEntriesByName('gridlens:data:prefetched')[0]?.startTime ?? null);
     const sessionStartMs = await page.evaluate(() => performance.now());
     const months = await monthOptions(page);
-    const tracer = o.traceFile ? chromeTracer(cdp, o.traceFile) : null;
     await profiler?.start();
-    await tracer?.start();
     const interactions = await runSession(page, o.session(months), { timeoutMs: o.timeoutMs, thinkMs: o.thinkMs });
     await tracer?.stop();
     await profiler?.stop('session');
@@ -190,7 +191,7 @@ function chromeTracer(cdp: CDPSession, file: string): { start(): Promise<void>; 
     async start() {
       await cdp.send('Tracing.start', {
         transferMode: 'ReturnAsStream',
-        traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute', 'toplevel'], recordMode: 'recordContinuously' },
+        traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute', 'toplevel', 'v8.wasm', 'v8', 'v8.compile', 'disabled-by-default-v8.compile', 'disabled-by-default-v8.gc'], recordMode: 'recordContinuously' },
       });
     },
     async stop() {

@@ -123,6 +123,23 @@ function main(): void {
     lines.push([to - from, `#${i} ${step || g}: ${((to - from) / 1000).toFixed(1)} ms (${top})`]);
   });
   if (each) for (const [, line] of lines.sort((a, b) => b[0] - a[0])) process.stdout.write(`${line}\n`);
+
+  // What competes for the two cores during the session, besides the page's main thread:
+  // the DuckDB worker, and V8 compiling in the background (the engine's wasm tiering up
+  // to TurboFan as new queries make functions hot; the app's JS going to Maglev/TurboFan).
+  const first = windows[0]![0];
+  const last = windows[windows.length - 1]![1];
+  const threadName = new Map(events.filter((e) => e.pid === pid && e.ph === 'M' && e.name === 'thread_name').map((e) => [e.tid, e.args?.name as string]));
+  const busy = new Map<string, number>();
+  for (const e of events) {
+    if (e.pid !== pid || e.ph !== 'X' || e.dur === undefined || e.ts < first || e.ts > last) continue;
+    const what = e.name === 'wasm.TopTierCompilation' ? 'wasm tier-up (TurboFan)'
+      : e.name === 'V8.MaglevTask' || e.name === 'V8.TurbofanTask' ? 'JS optimizing compilers'
+      : e.name === 'HandlePostMessage' && threadName.get(e.tid) === 'DedicatedWorker thread' ? 'DuckDB worker'
+      : null;
+    if (what) busy.set(what, (busy.get(what) ?? 0) + e.dur);
+  }
+  process.stdout.write(`session ${((last - first) / 1000).toFixed(0)} ms; other busy threads of the page: ${[...busy].map(([k, us]) => `${k} ${(us / 1000).toFixed(0)} ms`).join(', ') || 'none traced'}\n`);
   for (const [g, agg] of [...byGroup].sort((a, b) => b[1].total / b[1].n - a[1].total / a[1].n)) {
     const parts = [...agg.parts].sort((a, b) => b[1] - a[1]).slice(0, 12);
     process.stdout.write(`${g}: ${agg.n} interactions, mean ${(agg.total / agg.n / 1000).toFixed(1)} ms\n`);
