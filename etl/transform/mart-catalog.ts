@@ -75,9 +75,10 @@ export const MARTS: readonly MartSpec[] = [
   },
   {
     name: 'service_month_totals',
-    grain: ['month', 'channel', 'type', 'region', 'segment'],
+    // level_mask first: the extract is sorted by it, so each level's rows are contiguous (one DuckDB range per question).
+    grain: ['level_mask', 'month', 'channel', 'type', 'region', 'segment'],
     customersColumn: 'customers',
-    description: 'service_month at every level of detail: a null channel, type, region or segment means all of them.',
+    description: 'service_month at every level of detail: a null channel, type, region or segment means all of them; level_mask says which level.',
   },
   {
     name: 'service_month',

@@ -13,10 +13,10 @@ import type { Filters, Manifest } from '../../../dashboard/src/data/api.ts';
 import { runQuery, setDataSource } from '../../../dashboard/src/data/client.ts';
 import { httpExtractFetcher } from '../../../dashboard/src/data/extract-fetch.ts';
 import { satisfactionBreakdownQuery } from '../../../dashboard/src/data/queries/satisfaction.ts';
-import { ticketTrendQuery } from '../../../dashboard/src/data/queries/service.ts';
+import { TICKET_DIMENSIONS, ticketTrendQuery } from '../../../dashboard/src/data/queries/service.ts';
 import { cardsFromSummary, KPIS, kpiCards, kpiSeries, SEGMENT_KPIS, seriesFromSummary, whatMoved, type KpiCard, type KpiSeriesRow, type MovedRow } from '../../../dashboard/src/data/queries/kpi.ts';
 import { createDataSource, type DataSource } from '../../../dashboard/src/data/source.ts';
-import { addMonths, defaultFilters } from '../../../dashboard/src/data/sql.ts';
+import { addMonths, defaultFilters, levelMaskWhere, levelWhere } from '../../../dashboard/src/data/sql.ts';
 import { describeMart, planExtract } from '../../../etl/extract/mart-query.ts';
 import { startServer, type RunningServer } from '../../../etl/serve/server.ts';
 import { MARTS } from '../../../etl/transform/mart-catalog.ts';
@@ -245,6 +245,34 @@ describe('KPI builders equal the PostgreSQL marts', () => {
       if (g.responses === sv.responses) expectSame(g.nps, sv.nps === null ? null : Number(sv.nps), `nps ${sv.key}`);
     }
     expect(regions.filter((r) => r.responses !== null && r.responses === surveys.find((s) => s.key === r.key)?.responses).length).toBeGreaterThan(0);
+  });
+
+  it('service_month_totals.level_mask picks the same rows as the null tests of each of the 16 levels, in PostgreSQL and in the extract (sorted by it)', async () => {
+    const rowsOf = async (where: string, table: string, engineSide: boolean): Promise<number> => {
+      if (!engineSide) return (await pgRows<{ n: number }>(`select count(*)::int as n from mart.service_month_totals where ${where}`))[0]!.n;
+      const [r] = await runQuery<{ n: number }>({ sql: `select count(*)::INTEGER as n from ${table} where ${where}`, params: [], extracts: [table] });
+      return r!.n;
+    };
+    let levels = 0;
+    for (let subset = 0; subset < 16; subset++) {
+      // `by` = the dimensions kept at this level; no filters.
+      const by = TICKET_DIMENSIONS.filter((_, i) => subset & (1 << i));
+      const byNulls = levelWhere(TICKET_DIMENSIONS, base, by).sql;
+      const byMask = levelMaskWhere(TICKET_DIMENSIONS, base, by).sql;
+      const pg = await rowsOf(byNulls, 'service_month_totals', false);
+      expect(await rowsOf(byMask, 'service_month_totals', false), `PostgreSQL: ${byMask} vs ${byNulls}`).toBe(pg);
+      expect(await rowsOf(byMask, 'service_month_totals', true), `extract: ${byMask}`).toBe(pg);
+      if (pg > 0) levels += 1;
+    }
+    expect(levels).toBe(16);
+    // A filter keeps its dimension like a breakdown does: channel filtered, by type = mask 0b0011.
+    expect(levelMaskWhere(TICKET_DIMENSIONS, { ...base, channel: ['app'] }, ['type']).sql).toBe('level_mask = 3');
+    // Sorted by level: each level's rows are one contiguous run of the extract.
+    const [runs] = await runQuery<{ changes: number }>({
+      sql: `select count(*)::INTEGER as changes from (select level_mask, lag(level_mask) over () as before from service_month_totals) where before is distinct from level_mask`,
+      params: [], extracts: ['service_month_totals'],
+    });
+    expect(runs!.changes).toBe(16);
   });
 
   it('kpiSeries = the 13 months of mart.kpi_month ending with the period, and = the manifest summary series', async () => {

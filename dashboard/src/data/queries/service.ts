@@ -3,7 +3,7 @@
 // SLA, unresolved tickets by month opened, complaints per 10k customers by
 // region, post-resolution satisfaction. They read service_month_totals
 // (service_month's measures per month at every level of channel × type ×
-// region × segment), each at the level of its question (levelWhere), so
+// region × segment), each at the level of its question (levelMaskWhere), so
 // small-cell suppression hides only what is small at that level. Tickets have
 // no tariff or band: those filters do not apply (the view says so).
 //
@@ -12,16 +12,16 @@
 // — a typical time, not an exact percentile.
 
 import type { BuiltQuery, Filters } from '../api.ts';
-import { filterWhere, joinParts, levelWhere, monthRange, type SqlPart } from '../sql.ts';
+import { filterWhere, joinParts, levelMaskWhere, monthRange, type SqlPart } from '../sql.ts';
 import { trendWindow } from './usage.ts';
 
 const TICKET_FILTERS = { segment: 'segment', region: 'region', channel: 'channel' } as const;
-/** The CUBE dimensions of service_month_totals. */
-const TICKET_DIMENSIONS = ['channel', 'type', 'region', 'segment'] as const;
+/** The CUBE dimensions of service_month_totals, in the order of its level_mask (GROUPING(channel, type, region, segment)). */
+export const TICKET_DIMENSIONS = ['channel', 'type', 'region', 'segment'] as const;
 
 /** The period, the filters, and the level with `by` and the filtered dimensions. */
 function ticketWhere(filters: Filters, period: { from: string; to: string }, by: readonly string[] = []): SqlPart {
-  return joinParts([monthRange('month', period), filterWhere(filters, TICKET_FILTERS), levelWhere(TICKET_DIMENSIONS, filters, by)], ' and ');
+  return joinParts([monthRange('month', period), filterWhere(filters, TICKET_FILTERS), levelMaskWhere(TICKET_DIMENSIONS, filters, by)], ' and ');
 }
 
 export interface TicketTrendRow {
