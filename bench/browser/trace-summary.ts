@@ -28,7 +28,7 @@ const HEADING: Record<string, string> = {
   FunctionCall: 'script', EvaluateScript: 'script', 'v8.callFunction': 'script', TimerFire: 'script', FireAnimationFrame: 'script', EventDispatch: 'script', RunMicrotasks: 'script', 'v8.run': 'script', V8Execute: 'script',
   UpdateLayoutTree: 'style', RecalculateStyles: 'style', ParseAuthorStyleSheet: 'style',
   Layout: 'layout', UpdateLayer: 'layout', UpdateLayerTree: 'layout', 'IntersectionObserverController::computeIntersections': 'layout',
-  Paint: 'paint', PrePaint: 'paint', PaintImage: 'paint', Layerize: 'paint', Commit: 'paint', CompositeLayers: 'paint', RasterTask: 'paint',
+  Commit: 'commit', Paint: 'paint', PrePaint: 'paint', PaintImage: 'paint', Layerize: 'paint', CompositeLayers: 'paint', RasterTask: 'paint',
   MajorGC: 'gc', MinorGC: 'gc', 'V8.GC_SCAVENGER': 'gc', BlinkGC: 'gc',
 };
 
@@ -37,6 +37,11 @@ function headingOf(name: string): string {
 }
 
 function main(): void {
+  // Piped into head: stop quietly when the reader has had enough.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const args = process.argv.slice(2);
   // --each: also one line per interaction (its group, duration and largest parts), slowest first.
   const each = args.includes('--each');
