@@ -145,7 +145,7 @@ function levelDimensions(dimensions: readonly string[], filters: Filters, by: re
  * column (PostgreSQL's GROUPING() of its CUBE columns, in `dimensions`' order:
  * the first is the highest bit, a set bit = rolled up to "all"). One integer
  * compare per row instead of a null test per dimension, on an extract sorted
- * by it: the Service view's questions ask DuckDB-WASM half the work.
+ * by it (the Service view's questions at 100k: 86 → 75 ms in DuckDB-WASM).
  */
 export function levelMaskWhere(dimensions: readonly string[], filters: Filters, by: readonly string[] = []): SqlPart {
   const used = levelDimensions(dimensions, filters, by);
