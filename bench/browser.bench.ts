@@ -38,8 +38,9 @@ const USAGE = `usage: npm run bench:browser -- [--extracts DIR] [--runs N] [--in
                      the charts (default 0: back to back)
   --profile PREFIX   main-thread CPU profiles of the first cold start: PREFIX-load.cpuprofile
                      and PREFIX-session.cpuprofile (open in Chrome DevTools)
-  --trace FILE       a Chrome trace of the first cold start's session (script, style, layout,
-                     paint); summarise it per interaction: npx tsx bench/browser/trace-summary.ts FILE
+  --trace FILE       a Chrome trace of the first cold start's load and session (script, style,
+                     layout, paint, V8's compilers); summarise it per interaction:
+                     npx tsx bench/browser/trace-summary.ts FILE [BENCH.json] [--each]
   --timeout MS       per page load and per interaction (default 120000)
   --json             the result as JSON on stdout (progress stays on stderr)`;
 

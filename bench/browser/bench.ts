@@ -37,7 +37,7 @@ export interface BrowserBenchOptions {
   thinkMs?: number;
   /** Write main-thread CPU profiles of the first cold start (load and session) to `<profile>-load.cpuprofile` / `-session.cpuprofile`. */
   profile?: string;
-  /** Write a Chrome trace of the first cold start's session to this file. */
+  /** Write a Chrome trace of the first cold start's load and session to this file. */
   trace?: string;
   /** Extra query string for the page, e.g. 'view=segments'. */
   query?: string;

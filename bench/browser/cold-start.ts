@@ -198,14 +198,15 @@ function chromeTracer(cdp: CDPSession, file: string): { start(): Promise<void>; 
       const done = new Promise<string>((resolveStream) => cdp.once('Tracing.tracingComplete', (e: { stream?: string }) => resolveStream(e.stream!)));
       await cdp.send('Tracing.end');
       const handle = await done;
-      const chunks: string[] = [];
+      // Bytes, decoded once at the end: a base64 chunk may end inside a UTF-8 character.
+      const chunks: Buffer[] = [];
       for (;;) {
         const r = (await cdp.send('IO.read', { handle, size: 1 << 20 })) as { data: string; eof: boolean; base64Encoded?: boolean };
-        chunks.push(r.base64Encoded ? Buffer.from(r.data, 'base64').toString('utf8') : r.data);
+        chunks.push(Buffer.from(r.data, r.base64Encoded ? 'base64' : 'utf8'));
         if (r.eof) break;
       }
       await cdp.send('IO.close', { handle });
-      writeFileSync(file, chunks.join(''));
+      writeFileSync(file, Buffer.concat(chunks));
     },
   };
 }

@@ -1,6 +1,6 @@
 // Where the time of each interaction goes, from a Chrome trace written by
 // `npm run bench:browser -- --trace FILE`:
-//   npx tsx bench/browser/trace-summary.ts FILE [BENCH_JSON]
+//   npx tsx bench/browser/trace-summary.ts FILE [BENCH_JSON] [--each]
 // For every gridlens:interaction measure, the renderer main thread's self time
 // by trace event (script, style recalculation, layout, paint, …) inside it,
 // and the idle time (waiting for the DuckDB worker, for frames). With the
@@ -57,7 +57,8 @@ function main(): void {
   const marks = events.filter((e) => e.name === 'gridlens:interaction' && e.cat.includes('user_timing'));
   if (marks.length === 0) throw new Error('no gridlens:interaction measures in the trace');
   const { pid } = marks[0]!;
-  const mainTid = events.find((e) => e.pid === pid && e.ph === 'M' && e.name === 'thread_name' && (e.args?.name as string) === 'CrRendererMain')?.tid;
+  const threadName = new Map(events.filter((e) => e.pid === pid && e.ph === 'M' && e.name === 'thread_name').map((e) => [e.tid, e.args?.name as string]));
+  const mainTid = [...threadName].find(([, name]) => name === 'CrRendererMain')?.[0];
   const windows: [number, number][] = [];
   const open = new Map<string, number>();
   for (const m of marks.sort((a, b) => a.ts - b.ts)) {
@@ -134,7 +135,6 @@ function main(): void {
   // to TurboFan as new queries make functions hot; the app's JS going to Maglev/TurboFan).
   const first = windows[0]![0];
   const last = windows[windows.length - 1]![1];
-  const threadName = new Map(events.filter((e) => e.pid === pid && e.ph === 'M' && e.name === 'thread_name').map((e) => [e.tid, e.args?.name as string]));
   const busy = new Map<string, number>();
   for (const e of events) {
     if (e.pid !== pid || e.ph !== 'X' || e.dur === undefined || e.ts < first || e.ts > last) continue;

@@ -248,9 +248,10 @@ describe('KPI builders equal the PostgreSQL marts', () => {
   });
 
   it('service_month_totals.level_mask picks the same rows as the null tests of each of the 16 levels, in PostgreSQL and in the extract (sorted by it)', async () => {
-    const rowsOf = async (where: string, table: string, engineSide: boolean): Promise<number> => {
-      if (!engineSide) return (await pgRows<{ n: number }>(`select count(*)::int as n from mart.service_month_totals where ${where}`))[0]!.n;
-      const [r] = await runQuery<{ n: number }>({ sql: `select count(*)::INTEGER as n from ${table} where ${where}`, params: [], extracts: [table] });
+    /** Rows of service_month_totals under `where`: in PostgreSQL's mart, or in the extract (DuckDB-WASM). */
+    const rowsOf = async (where: string, side: 'postgres' | 'extract'): Promise<number> => {
+      if (side === 'postgres') return (await pgRows<{ n: number }>(`select count(*)::int as n from mart.service_month_totals where ${where}`))[0]!.n;
+      const [r] = await runQuery<{ n: number }>({ sql: `select count(*)::INTEGER as n from service_month_totals where ${where}`, params: [], extracts: ['service_month_totals'] });
       return r!.n;
     };
     let levels = 0;
@@ -259,9 +260,9 @@ describe('KPI builders equal the PostgreSQL marts', () => {
       const by = TICKET_DIMENSIONS.filter((_, i) => subset & (1 << i));
       const byNulls = levelWhere(TICKET_DIMENSIONS, base, by).sql;
       const byMask = levelMaskWhere(TICKET_DIMENSIONS, base, by).sql;
-      const pg = await rowsOf(byNulls, 'service_month_totals', false);
-      expect(await rowsOf(byMask, 'service_month_totals', false), `PostgreSQL: ${byMask} vs ${byNulls}`).toBe(pg);
-      expect(await rowsOf(byMask, 'service_month_totals', true), `extract: ${byMask}`).toBe(pg);
+      const pg = await rowsOf(byNulls, 'postgres');
+      expect(await rowsOf(byMask, 'postgres'), `PostgreSQL: ${byMask} vs ${byNulls}`).toBe(pg);
+      expect(await rowsOf(byMask, 'extract'), `extract: ${byMask}`).toBe(pg);
       if (pg > 0) levels += 1;
     }
     expect(levels).toBe(16);
