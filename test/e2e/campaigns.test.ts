@@ -129,8 +129,8 @@ describe('campaign planner end to end (Chromium, real ETL, production build, /ap
     const shown = await page.$$eval('[data-composition="segment"] tr[data-key]', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-key')!, Number(tr.getAttribute('data-customers'))])));
     expect(shown).toEqual(Object.fromEntries(rows.map((r) => [r.segment, r.n])));
     await page.screenshot({ path: join(SCREENSHOTS, 'campaigns-audience.png'), fullPage: true });
+    await expect.poll(() => new URL(page.url()).searchParams.get('aud')).toContain('residential');
     pageUrl = page.url();
-    expect(new URL(pageUrl).searchParams.get('aud')).toContain('residential');
     // Reopened from the URL: the same audience.
     const again = await open(new URL(pageUrl).search.slice(1));
     await waitForSize(again, expected);
@@ -259,7 +259,7 @@ describe('campaign planner end to end (Chromium, real ETL, production build, /ap
     expect(Number(await page.getAttribute('[data-overlap-mask="1"]', 'data-customers'))).toBe(onlyA);
     expect(Number(await page.getAttribute('[data-overlap-mask="2"]', 'data-customers'))).toBe(onlyB);
     // Kept in the URL and in this browser's storage.
-    expect(new URL(page.url()).searchParams.getAll('saud').map((s) => s.split('\t')[0])).toEqual(['Residential', 'Price need']);
+    await expect.poll(() => new URL(page.url()).searchParams.getAll('saud').map((s) => s.split('\t')[0])).toEqual(['Residential', 'Price need']);
     expect(await page.evaluate(() => window.localStorage.getItem('gridlens.audiences'))).toContain('Price need');
     await page.close();
   }, 300_000);

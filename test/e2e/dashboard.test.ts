@@ -116,7 +116,7 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     expect(cards).toEqual(expect.arrayContaining(['active_customers', 'kwh', 'revenue', 'avg_price', 'arrears_rate', 'dso_days', 'csat_pct', 'nps', 'complaints_per_10k', 'first_response_within_sla_pct', 'offer_acceptance_pct']));
     for (const kpi of cards) expectSameFigure(shown[kpi]!, pg[kpi] === undefined ? null : (pg[kpi] as number | null), kpi);
     // The default period is written into the URL, so a bookmark keeps it.
-    expect(new URL(page.url()).searchParams.get('from')).toBe(END);
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBe(END);
     const entries = await timingEntries(page);
     const marks = entries.map((e) => e.name);
     expect(marks).toContain('gridlens:first-paint');
@@ -161,7 +161,7 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     );
     expect(count).toBe(rows[0].n);
     expect(count).toBeGreaterThan(0);
-    expect(new URL(page.url()).searchParams.getAll('drill')).toEqual(path);
+    await expect.poll(() => new URL(page.url()).searchParams.getAll('drill')).toEqual(path);
     await page.screenshot({ path: join(SCREENSHOTS, 'segments-customer-list.png'), fullPage: true });
 
     // Sorting by the key, descending: the first row is the cell's largest key.
@@ -200,7 +200,7 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     await expect.poll(() => page.locator('a[data-view="overview"]').textContent()).toBe('Overview');
     expect(await page.locator('[data-kpi="revenue"] .kpi-name').textContent()).toBe('Revenue');
     expect(await page.locator('[data-kpi="kwh"] .kpi-value').textContent()).not.toMatch(/[万亿]/);
-    expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+    await expect.poll(() => new URL(page.url()).searchParams.get('lang')).toBe('en');
 
     await page.selectOption('select[name="lang"]', 'zh-CN');
     await expect.poll(() => page.locator('a[data-view="overview"]').textContent()).toBe('总览');
@@ -223,10 +223,13 @@ describe('dashboard end to end (Chromium, real ETL, production build)', () => {
     }
     // A global filter (segment) from the filter bar, by keyboard-usable controls.
     const before = (await timingEntries(page)).filter((e) => e.name === 'gridlens:interaction').length;
+    const historyBefore = await page.evaluate(() => history.length);
     await page.locator('[data-filter="segment"] summary').click();
     await page.locator('[data-filter="segment"] input[value="residential"]').check();
     await page.waitForFunction((n) => performance.getEntriesByName('gridlens:interaction').length > n, before, { timeout: 30_000 });
-    expect(new URL(page.url()).searchParams.getAll('seg')).toEqual(['residential']);
+    await expect.poll(() => new URL(page.url()).searchParams.getAll('seg')).toEqual(['residential']);
+    // Written once the charts show it (use-url-state.ts): one new history entry for the one change.
+    expect(await page.evaluate(() => history.length)).toBe(historyBefore + 1);
     const measures = (await timingEntries(page)).filter((e) => e.name === 'gridlens:interaction').map((e) => Math.round(e.duration));
     expect(measures.every((d) => d >= 0)).toBe(true);
     console.info(`e2e gridlens:interaction durations (ms; view switches load their extracts): ${measures.join(', ')}`);

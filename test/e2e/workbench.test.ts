@@ -147,7 +147,7 @@ describe('analyst workbench end to end (Chromium, real ETL, production build)', 
     });
     expect(shown.rows.some((r) => r.label!.v.startsWith('客户 '))).toBe(true);
     // The URL keeps the query: a reload runs it again.
-    expect(new URL(page.url()).searchParams.get('wq')).toBe(QUERY);
+    await expect.poll(() => new URL(page.url()).searchParams.get('wq')).toBe(QUERY);
     await page.locator('[data-panel="workbench-history"] [data-history]').first().waitFor();
   }, 300_000);
 

@@ -8,6 +8,7 @@
 import { useState } from 'react';
 import { dataSource } from '../data/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { currentSearch } from '../state/use-url-state.ts';
 import { parseState } from '../state/url-state.ts';
 import type { ExportColumn } from './columns.ts';
 import { downloadBytes } from './download.ts';
@@ -47,7 +48,7 @@ export function ExportMenu({ title, table, disabled, filters }: Props) {
       const dataAsOf = dataSource().status().manifest?.data_as_of ?? null;
       const meta = {
         title,
-        filters: filters ?? filterPairs(parseState(window.location.search), dataAsOf, i18n),
+        filters: filters ?? filterPairs(parseState(currentSearch()), dataAsOf, i18n),
         dataAsOf,
         exportedAt: new Date(),
         locale: i18n.locale,
