@@ -39,6 +39,13 @@ export function formatReport(r: BrowserBenchResult): string {
     for (const [g, p] of Object.entries(r.interactionMsByGroup)) irows.push([`  ${g}`, ...pctCells(p!)]);
     out.push(formatTable(irows));
     out.push(`counted ${r.interactionsCounted} of ${r.interactionsScripted} scripted`);
+    // ECharts' share (gridlens:chart-draw measures inside each interaction).
+    const steps = r.runs.flatMap((run) => run.interactions);
+    const sum = (f: (x: (typeof steps)[number]) => number): number => steps.reduce((t, x) => t + f(x), 0);
+    if (steps.length) {
+      const drawMs = sum((x) => x.chartDrawMs);
+      out.push(`chart drawing (setOption, resize) inside interactions: ${(sum((x) => x.chartDraws) / steps.length).toFixed(1)} draws and ${ms(drawMs / steps.length)} ms per interaction, ${Math.round((100 * drawMs) / Math.max(1, sum((x) => x.ms)))} % of their time`);
+    }
     // The slowest steps, to see what dominates.
     const slow = r.runs.flatMap((run, i) => run.interactions.map((x) => ({ ...x, run: i + 1 }))).sort((a, b) => b.ms - a.ms).slice(0, 5);
     out.push(`slowest: ${slow.map((x) => `${x.step} (run ${x.run} #${x.index + 1}) ${ms(x.ms)} ms`).join('; ')}`);

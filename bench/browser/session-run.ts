@@ -13,6 +13,11 @@ export interface TimedStep {
   group: StepGroup;
   /** gridlens:interaction duration, ms. */
   ms: number;
+  /** Its start (performance.now() of the page), ms. */
+  startMs: number;
+  /** gridlens:chart-draw measures inside it: how many, and their summed duration (ms). */
+  chartDraws: number;
+  chartDrawMs: number;
 }
 
 const DRILL_LEVELS = ['segment', 'region', 'tariff', 'band'] as const;
@@ -49,9 +54,15 @@ export async function runSession(page: Page, steps: readonly Step[], o: { timeou
       .catch((err: unknown) => {
         throw new Error(`${what}: no gridlens:interaction measure within ${o.timeoutMs} ms (charts still loading, or the step changed nothing)`, { cause: err });
       });
-    const durations = await page.evaluate((n) => performance.getEntriesByName('gridlens:interaction').slice(n).map((e) => e.duration), before);
-    if (durations.length !== 1) throw new Error(`${what}: ${durations.length} gridlens:interaction measures, expected 1`);
-    done.push({ index: i, step: describeStep(step), group: groupOf(step), ms: durations[0]! });
+    const measured = await page.evaluate((n) => {
+      const own = performance.getEntriesByName('gridlens:interaction').slice(n);
+      // The charts drawn inside the (first) interaction: what part of it ECharts took.
+      const [m] = own;
+      const draws = m ? performance.getEntriesByName('gridlens:chart-draw').filter((d) => d.startTime >= m.startTime && d.startTime + d.duration <= m.startTime + m.duration) : [];
+      return { count: own.length, ms: m?.duration ?? 0, startMs: m?.startTime ?? 0, chartDraws: draws.length, chartDrawMs: draws.reduce((t, d) => t + d.duration, 0) };
+    }, before);
+    if (measured.count !== 1) throw new Error(`${what}: ${measured.count} gridlens:interaction measures, expected 1`);
+    done.push({ index: i, step: describeStep(step), group: groupOf(step), ms: measured.ms, startMs: measured.startMs, chartDraws: measured.chartDraws, chartDrawMs: measured.chartDrawMs });
     if (step.kind === 'filter') await closeDisclosure(page.locator(`[data-filter="${step.dim}"]`));
   }
   return done;

@@ -3,6 +3,8 @@
 //   mark    gridlens:interactive    DuckDB ready and the open view's queries answered
 //   measure gridlens:interaction    one filter or drill change, from input to every
 //                                   visible chart showing the new result
+//   measure gridlens:chart-draw     one chart's setOption or resize (detail.chart: its id;
+//                                   charts/Chart.tsx)
 //
 // An interaction starts when the URL state changes (use-url-state.ts). Each
 // query a view shows reports whether it still waits for the answer to its

@@ -54,7 +54,16 @@ it('measures a cold start and a scripted session: marks, bytes, heap, one measur
   expect(run!.interactions.map((x) => x.step)).toEqual([
     'view segments', 'drill #0', 'drill #1', 'drill #0', 'drill #2', 'sort list by customer_key', 'sort list by customer_key', 'drill back to all',
   ]);
-  for (const x of run!.interactions) expect(x.ms, x.step).toBeGreaterThan(0);
+  for (const x of run!.interactions) {
+    expect(x.ms, x.step).toBeGreaterThan(0);
+    // Chart drawing is counted inside the interaction: never more than the interaction itself.
+    expect(x.chartDrawMs, x.step).toBeGreaterThanOrEqual(0);
+    expect(x.chartDrawMs, x.step).toBeLessThanOrEqual(x.ms);
+  }
+  // The first drill redraws the segment groups' chart with the regions: a draw inside it, timed.
+  const firstDrill = run!.interactions.find((x) => x.step.startsWith('drill #'))!;
+  expect(firstDrill.chartDraws).toBeGreaterThanOrEqual(1);
+  expect(firstDrill.chartDrawMs).toBeGreaterThan(0);
   expect(result.interactionMs!.n).toBe(INTERACTIONS);
   expect(result.goals.map((g) => g.name)).toEqual(['first paint (median)', 'interactive (median)', 'interaction p95']);
   expect(result.extracts.files.map((f) => f.name)).toContain('kpi_month');
@@ -63,4 +72,5 @@ it('measures a cold start and a scripted session: marks, bytes, heap, one measur
   const report = formatReport(result);
   expect(report).toMatch(/first paint \(ms\)/);
   expect(report).toMatch(/counted 8 of 8 scripted/);
+  expect(report).toMatch(/chart drawing \(setOption, resize\) inside interactions: \d+\.\d draws/);
 }, 150_000);

@@ -19,6 +19,16 @@ import { optionSignature } from './option-signature.ts';
 
 const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
 
+/**
+ * User Timing measure gridlens:chart-draw (detail: the chart's id) for one
+ * setOption or resize: the benchmark sums them inside each interaction, so the
+ * share of ECharts' drawing in an interaction is counted, not guessed
+ * (docs/performance.md: it is most of the slow first steps' script).
+ */
+function measureDraw(id: string, start: number): void {
+  performance.measure('gridlens:chart-draw', { start, end: performance.now(), detail: { chart: id } });
+}
+
 /** Axis names sit above the axis; centred they run off the canvas edge, so anchor them inwards. */
 function alignAxisNames(yAxis: unknown): unknown {
   if (yAxis === undefined) return undefined;
@@ -95,7 +105,9 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
       const w = node.clientWidth;
       const h = node.clientHeight;
       if (w === 0 || h === 0 || (w === c.getWidth() && h === c.getHeight())) return;
+      const start = performance.now();
       c.resize();
+      measureDraw(id, start);
       countDraw();
     });
     ro.observe(node);
@@ -155,7 +167,9 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
     if (!c || !full || !signature || onScreen === null) return;
     const draw = (): void => {
       if (drawn.current?.chart !== c || drawn.current.signature !== signature) {
+        const start = performance.now();
         c.setOption(full, { notMerge: true });
+        measureDraw(id, start);
         drawn.current = { chart: c, signature };
         countDraw();
       }
