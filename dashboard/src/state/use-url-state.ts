@@ -24,8 +24,12 @@ const HISTORY_WRITE_LATEST_MS = 1000;
 let unwritten: { url: string; replace: boolean }[] = [];
 /** The query string of the newest unwritten entry (null: window.location is current). */
 let aheadSearch: string | null = null;
+/** The fallback write of the unwritten batch (cleared once it is written, so it cannot write a later batch early). */
+let latestWrite: ReturnType<typeof setTimeout> | undefined;
 
 function writeHistory(): void {
+  clearTimeout(latestWrite);
+  latestWrite = undefined;
   const writes = unwritten;
   unwritten = [];
   aheadSearch = null;
@@ -89,7 +93,7 @@ export function navigate(patch: Partial<ScreenState>, o: NavigateOptions = {}): 
   if (first) {
     whenSettled(writeHistory);
     // A screen that never settles (a panel left waiting) still gets its URL.
-    setTimeout(writeHistory, HISTORY_WRITE_LATEST_MS);
+    latestWrite = setTimeout(writeHistory, HISTORY_WRITE_LATEST_MS);
   }
   notify();
 }
