@@ -18,6 +18,8 @@ export interface TimedStep {
   /** gridlens:chart-draw measures inside it: how many, and their summed duration (ms). */
   chartDraws: number;
   chartDrawMs: number;
+  /** Those draws in order: the chart's id, setOption ('option') or resize, ms. */
+  draws: { chart: string; kind: string; ms: number }[];
 }
 
 const DRILL_LEVELS = ['segment', 'region', 'tariff', 'band'] as const;
@@ -59,10 +61,14 @@ export async function runSession(page: Page, steps: readonly Step[], o: { timeou
       // The charts drawn inside the (first) interaction: what part of it ECharts took.
       const [m] = own;
       const draws = m ? performance.getEntriesByName('gridlens:chart-draw').filter((d) => d.startTime >= m.startTime && d.startTime + d.duration <= m.startTime + m.duration) : [];
-      return { count: own.length, ms: m?.duration ?? 0, startMs: m?.startTime ?? 0, chartDraws: draws.length, chartDrawMs: draws.reduce((t, d) => t + d.duration, 0) };
+      const detail = (d: PerformanceEntry) => ((d as PerformanceMeasure).detail ?? {}) as { chart?: string; kind?: string };
+      return {
+        count: own.length, ms: m?.duration ?? 0, startMs: m?.startTime ?? 0, chartDraws: draws.length, chartDrawMs: draws.reduce((t, d) => t + d.duration, 0),
+        draws: draws.map((d) => ({ chart: detail(d).chart ?? '', kind: detail(d).kind ?? '', ms: d.duration })),
+      };
     }, before);
     if (measured.count !== 1) throw new Error(`${what}: ${measured.count} gridlens:interaction measures, expected 1`);
-    done.push({ index: i, step: describeStep(step), group: groupOf(step), ms: measured.ms, startMs: measured.startMs, chartDraws: measured.chartDraws, chartDrawMs: measured.chartDrawMs });
+    done.push({ index: i, step: describeStep(step), group: groupOf(step), ms: measured.ms, startMs: measured.startMs, chartDraws: measured.chartDraws, chartDrawMs: measured.chartDrawMs, draws: measured.draws });
     if (step.kind === 'filter') await closeDisclosure(page.locator(`[data-filter="${step.dim}"]`));
   }
   return done;

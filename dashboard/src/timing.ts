@@ -3,7 +3,7 @@
 //   mark    gridlens:interactive    DuckDB ready and the open view's queries answered
 //   measure gridlens:interaction    one filter or drill change, from input to every
 //                                   visible chart showing the new result
-//   measure gridlens:chart-draw     one chart's setOption or resize (detail.chart: its id;
+//   measure gridlens:chart-draw     one chart's setOption or resize (detail.chart: its id, detail.kind: option | resize;
 //                                   charts/Chart.tsx)
 //
 // An interaction starts when the URL state changes (use-url-state.ts). Each

@@ -25,8 +25,8 @@ const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Noto 
  * share of ECharts' drawing in an interaction is counted, not guessed
  * (docs/performance.md: about a third of interaction time at 100k customers).
  */
-function measureDraw(id: string, start: number): void {
-  performance.measure('gridlens:chart-draw', { start, end: performance.now(), detail: { chart: id } });
+function measureDraw(id: string, kind: 'option' | 'resize', start: number): void {
+  performance.measure('gridlens:chart-draw', { start, end: performance.now(), detail: { chart: id, kind } });
 }
 
 /** Axis names sit above the axis; centred they run off the canvas edge, so anchor them inwards. */
@@ -71,8 +71,18 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
   const selectRef = useRef(onSelect);
   selectRef.current = onSelect;
   // No option with rows = nothing drawable (e.g. every cell suppressed): say so rather than draw empty axes.
-  const empty = !loading && !error && (data === null || data.rows.length === 0 || option === null || !hasValues(option));
-  const showCanvas = !error && !empty && option !== null;
+  const drawable = data !== null && data.rows.length > 0 && option !== null && hasValues(option);
+  const empty = !loading && !error && !drawable;
+  // While a new answer loads, the previous one stays drawn; but a panel that
+  // had nothing to draw says "loading" rather than bring back the answer
+  // before that (measured: every chart of a view drawn twice per filter change
+  // after an empty one, first with that stale answer, then with the new one).
+  const showCanvas = !error && drawable;
+  // The canvas and its ECharts instance, once made, stay while the panel is
+  // mounted (hidden while it has nothing to draw): a new instance's first
+  // setOption builds every component view and costs several times an update.
+  const [canvasMade, setCanvasMade] = useState(showCanvas);
+  if (showCanvas && !canvasMade) setCanvasMade(true);
 
   // Test hook data-draws on the figure: how many times its canvas was drawn
   // (setOption or resize), so a test can tell a chart shown again as it was
@@ -84,9 +94,9 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
     figure.current?.setAttribute('data-draws', String(draws.current));
   };
 
-  // The instance lives as long as the canvas is shown; a theme change re-creates it.
+  // The instance lives as long as the panel; a theme change re-creates it.
   useEffect(() => {
-    if (!showCanvas || !el.current) return;
+    if (!canvasMade || !el.current) return;
     const c = echarts.init(el.current, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
     chart.current = c;
     c.on('click', (p) => {
@@ -107,7 +117,7 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
       if (w === 0 || h === 0 || (w === c.getWidth() && h === c.getHeight())) return;
       const start = performance.now();
       c.resize();
-      measureDraw(id, start);
+      measureDraw(id, 'resize', start);
       countDraw();
     });
     ro.observe(node);
@@ -116,7 +126,7 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
       c.dispose();
       chart.current = null;
     };
-  }, [showCanvas, theme]);
+  }, [canvasMade, theme]);
 
   // What the canvas shows now (per instance): an equal option is not set again.
   const full = useMemo(
@@ -164,12 +174,12 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
 
   useEffect(() => {
     const c = chart.current;
-    if (!c || !full || !signature || onScreen === null) return;
+    if (!c || !showCanvas || !full || !signature || onScreen === null) return;
     const draw = (): void => {
       if (drawn.current?.chart !== c || drawn.current.signature !== signature) {
         const start = performance.now();
         c.setOption(full, { notMerge: true });
-        measureDraw(id, start);
+        measureDraw(id, 'option', start);
         drawn.current = { chart: c, signature };
         countDraw();
       }
@@ -212,7 +222,7 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
       <StatusMessage loading={loading && !showCanvas} error={error} empty={empty}>
         {null}
       </StatusMessage>
-      {showCanvas ? <div ref={el} className={loading ? 'chart-canvas is-updating' : 'chart-canvas'} style={{ height }} role="img" aria-label={title} /> : null}
+      {canvasMade ? <div ref={el} className={loading ? 'chart-canvas is-updating' : 'chart-canvas'} style={{ height }} role="img" aria-label={title} hidden={!showCanvas} /> : null}
       {showCanvas && data ? <DataTable title={title} data={data} /> : null}
     </figure>
   );
