@@ -61,10 +61,13 @@ export async function runSession(page: Page, steps: readonly Step[], o: { timeou
       // The charts drawn inside the (first) interaction: what part of it ECharts took.
       const [m] = own;
       const draws = m ? performance.getEntriesByName('gridlens:chart-draw').filter((d) => d.startTime >= m.startTime && d.startTime + d.duration <= m.startTime + m.duration) : [];
-      const detail = (d: PerformanceEntry) => ((d as PerformanceMeasure).detail ?? {}) as { chart?: string; kind?: string };
+      // No named function in here: tsx (esbuild keepNames) would wrap it in a __name() the page lacks.
       return {
         count: own.length, ms: m?.duration ?? 0, startMs: m?.startTime ?? 0, chartDraws: draws.length, chartDrawMs: draws.reduce((t, d) => t + d.duration, 0),
-        draws: draws.map((d) => ({ chart: detail(d).chart ?? '', kind: detail(d).kind ?? '', ms: d.duration })),
+        draws: draws.map((d) => {
+          const detail = ((d as PerformanceMeasure).detail ?? {}) as { chart?: string; kind?: string };
+          return { chart: detail.chart ?? '', kind: detail.kind ?? '', ms: d.duration };
+        }),
       };
     }, before);
     if (measured.count !== 1) throw new Error(`${what}: ${measured.count} gridlens:interaction measures, expected 1`);
