@@ -12,7 +12,7 @@ import type { MessageKey } from './i18n/messages.ts';
 import { useUrlState } from './state/use-url-state.ts';
 import { filtersOf, formatState, latestCompleteMonth, VIEWS, type Locale, type ScreenState } from './state/url-state.ts';
 import { systemTheme, ThemeContext } from './theme.tsx';
-import { isInteractive, markInteractive, subscribeInteractive, waitingCount, whenSettled } from './timing.ts';
+import { isInteractive, markInteractive, subscribeInteractive, waitingCount, whenIdle, whenSettled } from './timing.ts';
 import { FilterBar } from './views/FilterBar.tsx';
 import { Overview } from './views/Overview.tsx';
 import { isStale, runInfoOf } from './views/run-info.ts';
@@ -52,10 +52,6 @@ const FILTER_CACHE_SIZE = 32;
 /** How long the user must leave the filters alone before hidden views catch up with them. */
 const HIDDEN_REFRESH_PAUSE_MS = 400;
 
-function whenIdle(fn: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 1000 });
-  else setTimeout(fn, 200);
-}
 
 export function App() {
   const [state, setState] = useUrlState();
@@ -105,7 +101,7 @@ function Shell({ state, locale, theme, onChange }: ShellProps) {
     const check = (): void => {
       if (waitingCount() === 0) {
         markInteractive();
-        whenIdle(() => void dataSource().prefetch(PREFETCH));
+        whenIdle(() => void dataSource().prefetch(PREFETCH), 1000);
       } else frame = requestAnimationFrame(check);
     };
     frame = requestAnimationFrame(check);
@@ -256,20 +252,24 @@ function Views(props: ViewProps) {
     if (stale.length === 0) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelIdle: (() => void) | undefined;
     whenSettled(() => {
-      timer = setTimeout(() =>
-        whenIdle(() => {
+      if (cancelled) return;
+      timer = setTimeout(() => {
+        cancelIdle = whenIdle(() => {
           if (cancelled) return;
           for (const v of stale) {
             const own = kept.current.get(v);
             if (own && v !== state.view) kept.current.set(v, { state: own.state, filters });
           }
           startTransition(refreshHidden);
-        }), HIDDEN_REFRESH_PAUSE_MS);
+        }, 1000);
+      }, HIDDEN_REFRESH_PAUSE_MS);
     });
     return () => {
       cancelled = true;
       clearTimeout(timer);
+      cancelIdle?.();
     };
   }, [filters, interactive, state.view]);
 
@@ -278,15 +278,11 @@ function Views(props: ViewProps) {
     if (!interactive) return;
     const next = FILTERED_VIEWS.find((v) => !kept.current.has(v));
     if (!next) return;
-    let cancelled = false;
-    whenIdle(() => {
-      if (cancelled || kept.current.has(next)) return;
+    return whenIdle(() => {
+      if (kept.current.has(next)) return;
       kept.current.set(next, { state: { ...state, view: next }, filters });
       setKeptCount(kept.current.size);
-    });
-    return () => {
-      cancelled = true;
-    };
+    }, 1000);
   });
 
   return (

@@ -71,6 +71,33 @@ export function whenSettled(fn: () => void): void {
   else settledListeners.push(fn);
 }
 
+/**
+ * Calls `fn` when the browser is idle (at the latest after `timeoutMs`), and
+ * never inside an interaction: if the deadline comes while one is in progress,
+ * right after its measure. For work the screen does not wait for (charts below
+ * the fold or in hidden views, pre-rendering views): forced in by the idle
+ * deadline, it landed inside unrelated interactions (measured at 100k customers:
+ * a hidden view's chart drawn inside a drill, 26–56 ms of it). Returns a cancel function.
+ */
+export function whenIdle(fn: () => void, timeoutMs: number): () => void {
+  let cancelled = false;
+  const run = (): void => {
+    if (!cancelled) whenSettled(() => { if (!cancelled) fn(); });
+  };
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(run, { timeout: timeoutMs });
+    return () => {
+      cancelled = true;
+      cancelIdleCallback(handle);
+    };
+  }
+  const timer = setTimeout(run, 50);
+  return () => {
+    cancelled = true;
+    clearTimeout(timer);
+  };
+}
+
 function scheduleCheck(): void {
   if (checkScheduled) return;
   checkScheduled = true;

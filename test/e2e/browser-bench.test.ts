@@ -23,6 +23,16 @@ const INTERACTIONS = 34;
 
 let p: Pipeline | undefined;
 
+/** The view a chart (its data-chart id) belongs to. */
+function viewOfChart(id: string): string {
+  if (id === 'segment-groups') return 'segments';
+  if (id.startsWith('usage-')) return 'usage';
+  if (id.startsWith('sat-')) return 'satisfaction';
+  if (id.startsWith('service-')) return 'service';
+  if (['moved-segment', 'moved-region', 'forecast'].includes(id)) return 'overview';
+  return `unknown chart ${id}`;
+}
+
 afterAll(async () => {
   await p?.close();
   rmSync(BENCH_TMP, { recursive: true, force: true });
@@ -60,6 +70,7 @@ it('measures a cold start and a scripted session: marks, bytes, heap, one measur
   expect(run!.interactions.map((x) => x.step).slice(26, 34)).toEqual([
     'view service', 'filter channel +#1', 'period from = latest − 11', 'period to = latest − 1', 'filter region +#2', 'clear filters', 'period to = latest − 0', 'period from = latest − 0',
   ]);
+  let view = 'overview';
   for (const x of run!.interactions) {
     expect(x.ms, x.step).toBeGreaterThan(0);
     // Chart drawing is counted inside the interaction: never more than the interaction itself.
@@ -70,6 +81,9 @@ it('measures a cold start and a scripted session: marks, bytes, heap, one measur
     // with an answer from before an empty one, then with the new one).
     const set = x.draws.filter((d) => d.kind === 'option').map((d) => d.chart);
     expect(set.length, `${x.step}: ${set.join(', ')}`).toBe(new Set(set).size);
+    // Only the open view's charts: a hidden view's draw waits until the interaction is over (timing.ts whenIdle).
+    if (x.step.startsWith('view ')) view = x.step.slice('view '.length);
+    for (const d of x.draws) expect(viewOfChart(d.chart), `${x.step}: ${d.chart} drawn inside it`).toBe(view);
   }
   // The first drill redraws the segment groups' chart with the regions: a draw inside it, timed.
   const firstDrill = run!.interactions.find((x) => x.step.startsWith('drill #'))!;

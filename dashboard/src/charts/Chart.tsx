@@ -11,7 +11,7 @@ import { fileNameOf } from '../export/csv.ts';
 import { ExportMenu } from '../export/ExportMenu.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useChartColors, useTheme } from '../theme.tsx';
-import { reportWaiting } from '../timing.ts';
+import { reportWaiting, whenIdle } from '../timing.ts';
 import { StatusMessage } from '../views/Status.tsx';
 import { echarts, type ChartOption } from './echarts.ts';
 import { hasValues } from './has-values.ts';
@@ -189,13 +189,8 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
       reportWaiting(waitId.current, false);
       return;
     }
-    // Off screen: when the page is idle, so a scroll or a print finds it drawn.
-    if (typeof requestIdleCallback !== 'function') {
-      const t = setTimeout(draw, 50);
-      return () => clearTimeout(t);
-    }
-    const handle = requestIdleCallback(draw, { timeout: 2000 });
-    return () => cancelIdleCallback(handle);
+    // Off screen: when the page is idle (never inside an interaction), so a scroll or a print finds it drawn.
+    return whenIdle(draw, 2000);
   }, [full, signature, showCanvas, onScreen, theme]);
   useEffect(() => {
     if (onScreen === false || !showCanvas) reportWaiting(waitId.current, false);
