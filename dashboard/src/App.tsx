@@ -52,7 +52,6 @@ const FILTER_CACHE_SIZE = 32;
 /** How long the user must leave the filters alone before hidden views catch up with them. */
 const HIDDEN_REFRESH_PAUSE_MS = 400;
 
-
 export function App() {
   const [state, setState] = useUrlState();
   const locale: Locale = state.lang ?? preferredLocale(typeof navigator === 'undefined' ? [] : navigator.languages);
