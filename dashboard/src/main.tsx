@@ -1,5 +1,7 @@
 // Entry point: mounts the app. Styles are imported here so Vite bundles them.
 
+// First: starts the DuckDB engine before the other modules are evaluated (boot.ts).
+import './boot.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
@@ -15,8 +17,8 @@ if (isReportUrl(window.location.search)) {
   // /api/ only, so neither the extracts nor DuckDB are loaded for it.
   void import('./report/report-main.tsx').then((m) => m.mountReport(root));
 } else {
-  // The manifest fetch and the DuckDB worker (its script, then the wasm) start
-  // now, before React's first render rather than in its first effect.
+  // The manifest fetch starts now, before React's first render rather than in
+  // its first effect; the DuckDB engine is already starting (boot.ts).
   dataSource().start();
   createRoot(root).render(
     <StrictMode>

@@ -88,9 +88,10 @@ async function monthlyKwhFromReadings(id: string): Promise<Map<string, number>> 
   return new Map(rows.map((r) => [r.month as string, r.kwh as number]));
 }
 
-async function openReport(query: string): Promise<Page> {
+async function openReport(query: string, requests: string[] = []): Promise<Page> {
   const page = await browser.context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${server.url}?view=report&${query}`);
   await page.waitForSelector('.report-page[data-state="ready"], .report-page[data-state="error"], .report-page[data-state="entry"]', { timeout: 60_000 });
   return page;
@@ -238,6 +239,18 @@ describe('customer usage report (Chromium, real ETL, production build, /api/)', 
       await page.close();
     }
   }, 120_000);
+
+  it('loads neither the extracts nor DuckDB: no extract, engine worker or wasm is requested', async () => {
+    const c = await pick('residential', 'tiered');
+    const requests: string[] = [];
+    const page = await openReport(`key=${c.key}&lang=en`, requests);
+    expect(await page.getAttribute('.report-page', 'data-state')).toBe('ready');
+    // The dashboard's entry starts the engine first thing (boot.ts); the report page must not.
+    await page.waitForTimeout(500);
+    expect(requests.some((u) => u.includes('/api/customer-report'))).toBe(true);
+    expect(requests.filter((u) => /\/extracts\/|\.wasm(\?|$)|duckdb-browser-(eh|mvp)\.worker/.test(u))).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('by account number: the form POSTs it, the report shows the pseudonymous key (not the account) in the URL, and the lookup is audited', async () => {
     const c = await pick('residential', 'tiered');

@@ -5,6 +5,7 @@
 
 import type { BuiltQuery } from './api.ts';
 import type { Row } from './engine.ts';
+import { browserEngine } from './engine-boot.ts';
 import { httpExtractFetcher } from './extract-fetch.ts';
 import { createDataSource, type DataSource } from './source.ts';
 
@@ -15,7 +16,7 @@ export function dataSource(): DataSource {
   if (!source) {
     const base = new URL(`${import.meta.env.BASE_URL}extracts/`, window.location.href);
     source = createDataSource({
-      engine: () => import('./duckdb-browser.ts').then((m) => m.startBrowserEngine()),
+      engine: browserEngine,
       fetcher: httpExtractFetcher(base),
     });
   }

@@ -1,16 +1,13 @@
-/// <reference types="vite/client" />
-// DuckDB-WASM in a Web Worker, every file bundled by Vite (`?url` imports: the
-// wasm and the worker scripts are emitted as hashed assets and served by our
-// own server, compressed and cached; no CDN, no request leaves localhost).
-// Both bundles ship; selectBundle picks eh (WebAssembly exceptions, faster)
-// where the browser has it, else mvp. Only the chosen wasm is downloaded.
+// DuckDB-WASM in a Web Worker, every file bundled by Vite (engine-worker.ts:
+// the wasm and the worker scripts are emitted as hashed assets and served by
+// our own server, compressed and cached; no CDN, no request leaves localhost).
+// Both bundles ship; engine-worker.ts picks eh (WebAssembly exceptions,
+// faster) where the browser has them, else mvp, and starts its worker early
+// (engine-boot.ts). Only the chosen wasm is downloaded.
 
 import * as duckdb from '@duckdb/duckdb-wasm';
-import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
-import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
-import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import { CONNECTION_SETTINGS, rowsOf, type ArrowResult, type Engine, type Row } from './engine.ts';
+import type { EngineBundle } from './engine-worker.ts';
 import type { Param } from './sql.ts';
 
 /** Prepared statements kept per connection (by SQL text): filter changes re-run the same SQL with new values. */
@@ -24,15 +21,11 @@ interface PreparedLike {
 /** Sub-steps of the engine's start, next to the data source's marks (benchmarks read them). */
 const mark = (name: string): void => void globalThis.performance?.mark?.(`gridlens:data:${name}`);
 
-export async function startBrowserEngine(): Promise<Engine> {
+/** DuckDB in `worker` (already started with `bundle`'s worker script: engine-boot.ts). */
+export async function startBrowserEngine(worker: Worker, bundle: EngineBundle): Promise<Engine> {
   mark('duckdb-module');
-  const bundle = await duckdb.selectBundle({
-    mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
-    eh: { mainModule: ehWasm, mainWorker: ehWorker },
-  });
-  const worker = new Worker(bundle.mainWorker!);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  await db.instantiate(bundle.mainModule);
   mark('duckdb-instantiated');
   // BigInt and DECIMAL results become doubles (the BigInt trap: stack-notes.md).
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
