@@ -128,8 +128,9 @@ export function Overview({ state, filters, summary, onChange }: Props) {
         <WhatMoved kpi={moveKpi} rows={movedQ.rows} loading={movedQ.loading} error={movedQ.error} onChange={onChange} />
         <Freshness />
       </div>
-      {/* kWh and revenue forecast (issue 8), below the existing panels: asks only after the cards' own query has answered. */}
-      <ForecastPanel filters={filters} ready={cardsQ.rows !== null || cardsQ.error !== null} />
+      {/* kWh and revenue forecast (issue 8), below the existing panels: asks only once the cards are on screen
+          (from the manifest's summary on the default screen, so its extract loads while DuckDB starts). */}
+      <ForecastPanel filters={filters} ready={cards !== null || cardsQ.error !== null} />
     </div>
   );
 }
