@@ -4,13 +4,12 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import { describe, expect, it } from 'vitest';
 import { engineBundle, WASM_EXCEPTIONS_PROBE } from '../../../dashboard/src/data/engine-worker.ts';
 
 const require = createRequire(import.meta.url);
-const browserBundle = readFileSync(path.join(path.dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-browser.mjs')), 'duckdb-browser.mjs'), 'utf8');
+const browserBundle = readFileSync(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-browser.mjs'), 'utf8');
 
 describe('engine-worker: the DuckDB bundle chosen before DuckDB loads', () => {
   it("the WebAssembly-exceptions probe is byte for byte the one in DuckDB's browser bundle", () => {
