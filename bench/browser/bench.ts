@@ -13,6 +13,7 @@ import { precompressTree } from '../../etl/serve/precompress.ts';
 import { startServer } from '../../etl/serve/server.ts';
 import { coldStart, type ColdRun } from './cold-start.ts';
 import { extractsFacts, precompressCurrent, readManifest, type ExtractsFacts } from './extracts.ts';
+import { speedProbe } from './speed-probe.ts';
 import { planSession, type StepGroup } from './session-plan.ts';
 import { goalChecks, percentiles, spread, type Goal, type Percentiles, type Spread } from './stats.ts';
 
@@ -52,6 +53,13 @@ export interface Machine {
   chromium: string;
   /** 1-minute load average before and after each cold start. */
   load: { before: number; after: number }[];
+  /**
+   * The machine's speed today: median ms of a fixed CPU workload in this
+   * process (speed-probe.ts), before the first cold start and after the last.
+   * Compare runs of different days by it; a change within a run means the
+   * machine's load changed.
+   */
+  speed_probe_ms: { before: number; after: number };
 }
 
 export interface BrowserBenchResult {
@@ -100,6 +108,8 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
   const server = await startServer({ host: '127.0.0.1', port: 0, distDir: dist, extractsDir: o.extracts });
   const runs: ColdRun[] = [];
   const load: Machine['load'] = [];
+  const probeBefore = speedProbe().ms;
+  log(`speed probe: ${probeBefore} ms (a fixed CPU workload; bench/browser/speed-probe.ts)`);
   try {
     const url = `${server.url}?${['lang=en', o.query].filter(Boolean).join('&')}`;
     for (let i = 0; i < o.runs; i++) {
@@ -115,6 +125,8 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
   } finally {
     await server.close();
   }
+  const probeAfter = speedProbe().ms;
+  log(`speed probe: ${probeAfter} ms`);
 
   const all = runs.flatMap((r) => r.interactions);
   const groups: Partial<Record<StepGroup, Percentiles>> = {};
@@ -139,6 +151,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
       node: process.version,
       chromium: runs[0]!.chromium,
       load,
+      speed_probe_ms: { before: probeBefore, after: probeAfter },
     },
     extracts: facts,
     build: { dir: dist, built: build.built, seconds: build.seconds, as_is: o.noBuild ?? false },

@@ -11,7 +11,7 @@ export function formatReport(r: BrowserBenchResult): string {
   const e = r.extracts;
   const out: string[] = [];
   out.push(`Gridlens dashboard in headless Chromium — ${r.when}`);
-  out.push(`machine: ${m.cpu} (${m.cores} cores, ${m.memory_gb} GB), Node ${m.node}, ${m.chromium}; load (1 min) per cold start ${m.load.map((l) => `${l.before}→${l.after}`).join(', ')}`);
+  out.push(`machine: ${m.cpu} (${m.cores} cores, ${m.memory_gb} GB), Node ${m.node}, ${m.chromium}; load (1 min) per cold start ${m.load.map((l) => `${l.before}→${l.after}`).join(', ')}; speed probe ${m.speed_probe_ms.before} ms before, ${m.speed_probe_ms.after} ms after (a fixed CPU workload: lower is faster)`);
   out.push(`extracts: ${e.dir} version ${e.version}, data as of ${e.data_as_of}, K ${e.suppression_k}: ${e.total_rows.toLocaleString('en')} rows, ${bytes(e.total_bytes)} uncompressed`);
   out.push(`  ${e.files.map((f) => `${f.name} ${f.rows.toLocaleString('en')} rows / ${bytes(f.bytes)}`).join('; ')}`);
   out.push(`${r.options.runs} cold starts (fresh profile each), ${r.options.interactions} scripted interactions each (${r.options.think_ms ? `${r.options.think_ms} ms think time before each` : 'back to back'})${r.options.query ? `, page ?${r.options.query}` : ''}`);

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import pg from 'pg';
+import { speedProbe } from '../browser/speed-probe.ts';
 
 export interface MachineFacts {
   date: string;
@@ -14,6 +15,8 @@ export interface MachineFacts {
   postgres: string;
   chromium: string | null;
   load_at_start: number[];
+  /** Median ms of a fixed CPU workload at the start (bench/browser/speed-probe.ts): compare days by it. */
+  speed_probe_ms: number;
 }
 
 export async function machineFacts(adminUrl: string): Promise<MachineFacts> {
@@ -40,5 +43,6 @@ export async function machineFacts(adminUrl: string): Promise<MachineFacts> {
     postgres,
     chromium,
     load_at_start: loadavg().map((l) => Number(l.toFixed(2))),
+    speed_probe_ms: speedProbe().ms,
   };
 }

@@ -105,7 +105,7 @@ export function formatSuiteReport(r: SuiteResult): string {
   const m = r.machine;
   const out: string[] = [];
   out.push(`Gridlens benchmark suite — ${m.date}${r.options.quick ? ' — QUICK (small scale: checks the harness; the goals are set at 100,000 × 24)' : ''}`);
-  out.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB; Node ${m.node}; ${m.postgres}; ${m.chromium ?? 'no chromium'}; load at start ${m.load_at_start.join(' ')}`);
+  out.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB; Node ${m.node}; ${m.postgres}; ${m.chromium ?? 'no chromium'}; load at start ${m.load_at_start.join(' ')}; speed probe ${m.speed_probe_ms} ms (a fixed CPU workload: lower is faster)`);
   out.push('');
   out.push(formatTable([
     ['scenario', 'goal', 'measured', 'limit', 'result'],

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { byteClassOf } from '../../bench/browser/cold-start.ts';
+import { speedProbe, speedProbeWork } from '../../bench/browser/speed-probe.ts';
 import { describeStep, planSession, type Step } from '../../bench/browser/session-plan.ts';
 import { bytes, formatTable, goalChecks, median, ms, percentile, percentiles, spread } from '../../bench/browser/stats.ts';
 
@@ -131,5 +132,20 @@ describe('session plan', () => {
   it('refuses a count or month count that is not a positive integer', () => {
     expect(() => planSession(0, { months: 6 })).toThrow(/positive/);
     expect(() => planSession(5, { months: 0 })).toThrow(/positive/);
+  });
+});
+
+describe('speed probe (the machine speed every browser and suite result carries)', () => {
+  it('does the same work on every run: the checksum depends on the scale only', () => {
+    expect(speedProbeWork(2)).toBe(speedProbeWork(2));
+    expect(speedProbeWork(3)).not.toBe(speedProbeWork(2));
+  });
+
+  it('times each repeat, and reports their median and the checksum of that work', () => {
+    const p = speedProbe({ scale: 1, repeats: 3 });
+    expect(p.samples).toHaveLength(3);
+    expect(p.samples.every((s) => s > 0)).toBe(true);
+    expect([...p.samples].sort((a, b) => a - b)[1]).toBe(p.ms);
+    expect(p.checksum).toBe(speedProbeWork(1));
   });
 });

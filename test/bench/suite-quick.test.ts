@@ -47,6 +47,7 @@ it('runs every scenario at a small scale and reports figures that add up', async
   expect(r.options).toMatchObject({ quick: true, customers: 200, months: 2 });
   expect(r.machine.cores).toBeGreaterThan(0);
   expect(r.machine.postgres).toMatch(/^PostgreSQL \d+/);
+  expect(r.machine.speed_probe_ms).toBeGreaterThan(0);
 
   // 1 generate: two sizes, rows and rates positive.
   expect(r.generate!.sizes).toHaveLength(2);
