@@ -8,6 +8,7 @@
 // Deterministic: the checksum depends on `scale` only.
 
 import { performance } from 'node:perf_hooks';
+import { median } from './stats.ts';
 
 /** The workload; returns a checksum so that none of it can be optimised away. */
 export function speedProbeWork(scale: number): number {
@@ -53,6 +54,5 @@ export function speedProbe(o: { scale?: number; repeats?: number } = {}): SpeedP
     checksum = speedProbeWork(scale);
     samples.push(Math.round((performance.now() - t0) * 10) / 10);
   }
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { ms: sorted[Math.floor(sorted.length / 2)]!, samples, checksum };
+  return { ms: median(samples), samples, checksum };
 }
