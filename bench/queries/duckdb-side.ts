@@ -1,6 +1,6 @@
 // Gridlens's side: the questions asked of DuckDB-WASM, as one user's browser
 // does: one engine (the Node blocking bundle, same SQL, settings and result
-// conversion as the browser's worker: test/dashboard/data/node-engine.ts), the
+// conversion as the browser's worker: etl/extract/duckdb-node.ts), the
 // extracts loaded through the dashboard's own data source (manifest, IPC
 // insert, row-count check), then each step's questions back to back. Timed
 // around engine.query (prepare, bind, execute, rows to objects); the data
@@ -13,7 +13,7 @@ import type { BuiltQuery, Manifest } from '../../dashboard/src/data/api.ts';
 import type { Engine, Row } from '../../dashboard/src/data/engine.ts';
 import { ExtractError, type ExtractFetcher } from '../../dashboard/src/data/extract-fetch.ts';
 import { answerKey, createDataSource } from '../../dashboard/src/data/source.ts';
-import { startNodeEngine } from '../../test/dashboard/data/node-engine.ts';
+import { startNodeEngine } from '../../etl/extract/duckdb-node.ts';
 import { readManifest } from '../browser/extracts.ts';
 import type { PlannedStep } from './plan.ts';
 

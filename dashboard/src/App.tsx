@@ -40,10 +40,14 @@ const FILTERED_VIEWS: readonly ScreenState['view'][] = ['overview', 'segments', 
  * Extracts the views read (dashboard/src/data/queries/), loaded in the
  * background once the first view is interactive, small and often used first;
  * names the live version lacks are skipped. Keep in step with the builders.
+ * The Overview's own (kpi_month, segment_month, forecast_month) are here too:
+ * its first screen is answered by the manifest, so nothing has loaded them
+ * (without forecast_month here, the first segment filter on the Overview
+ * waited for its fetch and insert: +34 ms at 100k customers).
  */
 const PREFETCH = [
-  'kpi_month', 'segment_month', 'satisfaction_month_totals', 'satisfaction_month', 'service_month_totals', 'service_month', 'load_profile', 'customer', 'campaign_result',
-  'detractor_followup',
+  'kpi_month', 'segment_month', 'forecast_month', 'satisfaction_month_totals', 'satisfaction_month', 'service_month_totals', 'service_month', 'load_profile', 'customer',
+  'campaign_result', 'detractor_followup',
 ];
 
 /** Filter sets remembered by value (App's filterCache): a few dozen small objects. */

@@ -84,6 +84,14 @@ export interface Manifest {
    */
   summary?: ManifestSummary;
   /**
+   * The default screen's questions answered at publish time by DuckDB-WASM
+   * over this version's files (etl/extract/first-answers.ts), so the dashboard
+   * is interactive without fetching an extract or running a query first.
+   * Absent in manifests written before it existed; empty when it could not be
+   * computed (the dashboard then asks DuckDB, as before).
+   */
+  answers?: ManifestAnswer[];
+  /**
    * The run that published this version, for the freshness panel and its
    * stale-data warning. Absent in manifests written before it existed and when
    * extracts are published outside a run.
@@ -141,6 +149,16 @@ export interface ManifestSummary {
   series: { months: string[]; values: Record<string, (number | null)[]> };
 }
 
+/** One question of the dashboard (a data/queries builder's BuiltQuery) and DuckDB-WASM's answer to it. */
+export interface ManifestAnswer {
+  sql: string;
+  params: (string | number | boolean | null)[];
+  /** Extracts (mart names) it reads: a user who may not read one of them whole is not served the answer. */
+  extracts: string[];
+  /** The rows as the dashboard's engine returns them (engine.ts rowsOf), JSON-exact. */
+  rows: Record<string, unknown>[];
+}
+
 export interface WrittenExtract {
   spec: ExtractSpec;
   file: string;
@@ -166,6 +184,7 @@ export function buildManifest(o: {
   k: number;
   extracts: WrittenExtract[];
   summary?: ManifestSummary | null;
+  answers?: ManifestAnswer[] | null;
   run?: ManifestRun | null;
 }): Manifest {
   const marts: Record<string, MartSuppression> = {};
@@ -196,6 +215,7 @@ export function buildManifest(o: {
       schema: e.columns.map((c) => ({ name: c.name, type: c.type, role: columnRole(e.spec, c) })),
     })),
     ...(o.summary ? { summary: o.summary } : {}),
+    ...(o.answers ? { answers: o.answers } : {}),
     ...(o.run ? { run: o.run } : {}),
     suppression: {
       k: o.k,

@@ -17,7 +17,7 @@ import type pg from 'pg';
 import type { Logger } from '../log.ts';
 import { MARTS } from '../transform/mart-catalog.ts';
 import { writeQueryToArrowFile, type WriteArrowOptions } from './arrow.ts';
-import { buildManifest, columnRole, MANIFEST_FILE, type Manifest, type ManifestRun, type ManifestSummary, type WrittenExtract } from './manifest.ts';
+import { buildManifest, columnRole, MANIFEST_FILE, type Manifest, type ManifestAnswer, type ManifestRun, type ManifestSummary, type WrittenExtract } from './manifest.ts';
 import {
   describeMart,
   ExtractSpecError,
@@ -27,6 +27,8 @@ import {
   type ExtractSpec,
 } from './mart-query.ts';
 import { readSummary, SUMMARY_MART } from './summary.ts';
+import { startNodeEngine } from './duckdb-node.ts';
+import { answerFirstScreen } from './first-answers.ts';
 import { faultPoint } from '../run/fault-point.ts';
 import { CURRENT_LINK, currentVersion, fsyncDir, PARTIAL_PREFIX, pruneVersions, switchCurrent, versionName, VERSIONS_DIR } from './versions.ts';
 
@@ -49,6 +51,8 @@ export interface PublishOptions {
   run?: Omit<ManifestRun, 'finished_at'>;
   /** Rows per cursor FETCH / Arrow record batch (default 50,000). */
   batchRows?: number;
+  /** Answer the dashboard's first screen into the manifest (first-answers.ts; default true). */
+  firstAnswers?: boolean;
 }
 
 export interface PublishedFile {
@@ -124,8 +128,9 @@ export async function publishExtracts(o: PublishOptions): Promise<PublishResult>
     client.release();
     released = true;
 
+    const answers = o.firstAnswers === false ? null : await firstAnswersOf(partial, written, o);
     const run: ManifestRun | null = o.run ? { ...o.run, finished_at: clock().toISOString() } : null;
-    manifest = buildManifest({ version, runId: o.runId, createdAt: now, dataAsOf: o.dataAsOf, k: o.k, extracts: written, summary, run });
+    manifest = buildManifest({ version, runId: o.runId, createdAt: now, dataAsOf: o.dataAsOf, k: o.k, extracts: written, summary, answers, run });
     const fh = await fs.open(path.join(partial, MANIFEST_FILE), 'wx', 0o644);
     try {
       await faultPoint('extracts:manifest'); // manifest created, empty
@@ -172,6 +177,29 @@ export async function publishExtracts(o: PublishOptions): Promise<PublishResult>
     files: files.map((f) => ({ name: f.name, file: f.file, rows: f.rows, bytes: f.bytes, sha256: f.sha256 })),
     pruned,
   };
+}
+
+/**
+ * The manifest's `answers` for the version in `dir`. Never fails the publish:
+ * without them the dashboard asks DuckDB itself, as it always could, so a
+ * failure (e.g. DuckDB-WASM not installed) is logged and the manifest has none.
+ */
+async function firstAnswersOf(dir: string, written: readonly WrittenExtract[], o: PublishOptions): Promise<ManifestAnswer[] | null> {
+  const started = performance.now();
+  try {
+    const { answers, skipped } = await answerFirstScreen({
+      dir,
+      files: written.map((w) => ({ name: w.spec.name, file: w.file })),
+      dataAsOf: o.dataAsOf,
+      engine: startNodeEngine,
+    });
+    for (const s of skipped) o.logger?.warn('first_answer_skipped', { reason: s.reason, sql: s.sql.slice(0, 80) });
+    o.logger?.info('first_answers', { answers: answers.length, rows: answers.reduce((n, a) => n + a.rows.length, 0), ms: Math.round(performance.now() - started) });
+    return answers;
+  } catch (err) {
+    o.logger?.warn('first_answers_failed', { err, hint: 'the dashboard asks DuckDB for its first screen instead' });
+    return null;
+  }
 }
 
 /** Checks every mart before anything is written. */

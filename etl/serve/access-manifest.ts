@@ -49,13 +49,15 @@ export function userManifest(base: Manifest, principal: Principal, regionSet: Pi
     return { ...f, file: name, rows: copy.rows, bytes: copy.bytes, sha256: copy.sha256 };
   });
 
-  const { summary, access: _published, ...rest } = base;
-  // The summary repeats one mart's figures: only for a user who gets that mart whole.
-  const keepSummary = summary !== undefined && readable.some((f) => f.name === summary.mart) && !filtered.has(summary.mart);
+  const { summary, answers, access: _published, ...rest } = base;
+  // The summary and the answers repeat marts' figures: only for a user who gets those marts whole.
+  const whole = (mart: string) => readable.some((f) => f.name === mart) && !filtered.has(mart);
+  const keepSummary = summary !== undefined && whole(summary.mart);
   const manifest: Manifest = {
     ...rest,
     files: served,
     ...(keepSummary ? { summary } : {}),
+    ...(answers ? { answers: answers.filter((a) => a.extracts.every(whole)) } : {}),
     access: {
       user: principal.user,
       role: principal.role,

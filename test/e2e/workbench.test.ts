@@ -18,7 +18,7 @@ import { startServer, type RunningServer } from '../../etl/serve/server.ts';
 import { CsvParser } from '../../etl/ingest/csv-parser.ts';
 import { generatedInbox, TMP } from '../helpers/generated.ts';
 import { etl, pipelineDatabase, type Pipeline } from '../etl/run/pipeline-helpers.ts';
-import { startNodeEngine } from '../dashboard/data/node-engine.ts';
+import { startNodeEngine } from '../../etl/extract/duckdb-node.ts';
 import { launchChromium, waitForCharts, type Browser } from './browser.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -1,8 +1,8 @@
 // The one I/O interface of the data layer towards DuckDB (the Mosaic
 // "Connector" idea): insert an extract, run a query with bound parameters.
 // The browser implements it over DuckDB-WASM's async API in a worker
-// (duckdb-browser.ts); tests over the Node blocking bundle
-// (test/dashboard/data/node-engine.ts). Everything above it is shared.
+// (duckdb-browser.ts); tests and the ETL's first answers over the Node blocking bundle
+// (etl/extract/duckdb-node.ts). Everything above it is shared.
 
 import type { Param } from './sql.ts';
 

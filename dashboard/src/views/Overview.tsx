@@ -8,7 +8,7 @@ import { useEffect, useMemo } from 'react';
 import type { ChartOption } from '../charts/echarts.ts';
 import { Chart } from '../charts/LazyChart.tsx';
 import type { Filters, ManifestSummary } from '../data/api.ts';
-import { ADDITIVE_KPIS, cardsFromSummary, kpiCards, kpiSeries, seriesFromSummary, whatMoved, type AdditiveKpi, type Kpi, type KpiCard, type KpiSeriesRow, type MovedRow } from '../data/queries/kpi.ts';
+import { ADDITIVE_KPIS, cardsFromSummary, DEFAULT_MOVED_KPI, kpiCards, kpiSeries, seriesFromSummary, whatMoved, type AdditiveKpi, type Kpi, type KpiCard, type KpiSeriesRow, type MovedRow } from '../data/queries/kpi.ts';
 import { ExportMenu } from '../export/ExportMenu.tsx';
 import type { ValueKind } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -71,7 +71,7 @@ export function Overview({ state, filters, summary, onChange }: Props) {
     if (visible && cards && cards.some((c) => c.value !== null)) markFirstPaint();
   }, [cards, visible]);
 
-  const moveKpi: AdditiveKpi = (ADDITIVE_KPIS as readonly string[]).includes(state.kpi ?? '') ? (state.kpi as AdditiveKpi) : 'revenue';
+  const moveKpi: AdditiveKpi = (ADDITIVE_KPIS as readonly string[]).includes(state.kpi ?? '') ? (state.kpi as AdditiveKpi) : DEFAULT_MOVED_KPI;
   const movedQ = useTrackedQuery<MovedRow>(useMemo(() => whatMoved(filters, moveKpi), [filters, moveKpi]));
 
   const vs = filters.compare === 'year' ? t('kpi.vs_year') : t('kpi.vs_previous');

@@ -20,7 +20,7 @@ import { cellOf, differenceInDifferences } from '../../../etl/actions/did.ts';
 import { CsvParser } from '../../../etl/ingest/csv-parser.ts';
 import { generatedInbox, readTruth } from '../../helpers/generated.ts';
 import { etl, pipelineDatabase, type Pipeline } from '../../etl/run/pipeline-helpers.ts';
-import { startNodeEngine } from './node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 
 const K = 5;
 // 15 months so that a survey wave before and two after the action date avoid the planted incident's wave; daily meters keep it quick.

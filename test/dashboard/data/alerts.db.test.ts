@@ -27,7 +27,7 @@ import { makeI18n } from '../../../dashboard/src/i18n/i18n.tsx';
 import { startServer, type RunningServer } from '../../../etl/serve/server.ts';
 import { generatedInbox } from '../../helpers/generated.ts';
 import { etl, pipelineDatabase, type Pipeline } from '../../etl/run/pipeline-helpers.ts';
-import { startNodeEngine } from './node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 
 let p: Pipeline;
 let server: RunningServer;

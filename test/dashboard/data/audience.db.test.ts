@@ -21,7 +21,7 @@ import { createDataSource } from '../../../dashboard/src/data/source.ts';
 import { startServer, type RunningServer } from '../../../etl/serve/server.ts';
 import { generatedInbox } from '../../helpers/generated.ts';
 import { etl, pipelineDatabase, type Pipeline } from '../../etl/run/pipeline-helpers.ts';
-import { startNodeEngine } from './node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 
 let p: Pipeline;
 let server: RunningServer;

@@ -17,7 +17,7 @@ import { trendWindow } from '../../../dashboard/src/data/queries/usage.ts';
 import { startServer, type RunningServer } from '../../../etl/serve/server.ts';
 import { generatedInbox, readTruth } from '../../helpers/generated.ts';
 import { etl, pipelineDatabase, type Pipeline } from '../../etl/run/pipeline-helpers.ts';
-import { startNodeEngine } from './node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 
 const K = 5;
 const FIXTURE = { customers: 4000, months: 9, seed: 23, end: '2026-10', surveyRate: 0.4 }; // = the transform test's, generated once

@@ -18,7 +18,7 @@ import { startServer, type RunningServer } from '../../../etl/serve/server.ts';
 import { generatedInbox } from '../../helpers/generated.ts';
 import { etl, pipelineDatabase, readCurrentExtracts, type Pipeline } from '../../etl/run/pipeline-helpers.ts';
 import { FORECAST_FIXTURE, FORECAST_SECRET } from '../../etl/transform/forecast-fixture.ts';
-import { startNodeEngine } from './node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 
 let p: Pipeline;
 let server: RunningServer;

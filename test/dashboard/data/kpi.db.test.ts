@@ -15,14 +15,15 @@ import { httpExtractFetcher } from '../../../dashboard/src/data/extract-fetch.ts
 import { satisfactionBreakdownQuery } from '../../../dashboard/src/data/queries/satisfaction.ts';
 import { TICKET_DIMENSIONS, ticketTrendQuery } from '../../../dashboard/src/data/queries/service.ts';
 import { cardsFromSummary, KPIS, kpiCards, kpiSeries, SEGMENT_KPIS, seriesFromSummary, whatMoved, type KpiCard, type KpiSeriesRow, type MovedRow } from '../../../dashboard/src/data/queries/kpi.ts';
-import { createDataSource, type DataSource } from '../../../dashboard/src/data/source.ts';
+import { firstScreenQueries } from '../../../dashboard/src/data/queries/first-screen.ts';
+import { answerKey, createDataSource, type DataSource } from '../../../dashboard/src/data/source.ts';
 import { addMonths, defaultFilters, levelMaskWhere, levelWhere } from '../../../dashboard/src/data/sql.ts';
 import { describeMart, planExtract } from '../../../etl/extract/mart-query.ts';
 import { startServer, type RunningServer } from '../../../etl/serve/server.ts';
 import { MARTS } from '../../../etl/transform/mart-catalog.ts';
 import { generatedInbox } from '../../helpers/generated.ts';
 import { etl, pipelineDatabase, type Pipeline } from '../../etl/run/pipeline-helpers.ts';
-import { startNodeEngine } from './node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 
 // Small K so that segment_month keeps unsuppressed cells at test scale (the suppression itself is tested in test/etl/extract).
 const K = 3;
@@ -90,7 +91,10 @@ async function pgKpiMonths(): Promise<Map<string, Record<string, number | null>>
 describe('data layer: loading', () => {
   it('fetches nothing before a query needs it, then only the extracts the query reads', async () => {
     expect(source.status().loaded).toEqual([]);
+    // The default screen's cards come with the manifest (first answers): nothing to load.
     await runQuery(kpiCards(base));
+    expect(source.status().loaded).toEqual([]);
+    await runQuery(kpiCards({ ...base, compare: 'year' }));
     expect(source.status().loaded).toEqual(['kpi_month']);
     expect(source.status().ready).toBe(true);
     expect(source.status().manifest?.version).toBe(manifest.version);
@@ -110,7 +114,7 @@ describe('data layer: loading', () => {
   it('does not run a query that was superseded while it waited', async () => {
     const abort = new AbortController();
     abort.abort();
-    await expect(runQuery(kpiSeries(base), { signal: abort.signal })).rejects.toThrow(/abort/i);
+    await expect(runQuery(kpiSeries({ ...base, segment: ['sme'] }), { signal: abort.signal })).rejects.toThrow(/abort/i);
   });
 
   it('loads an extract once for queries racing for it, and never runs one superseded meanwhile', async () => {
@@ -127,6 +131,51 @@ describe('data layer: loading', () => {
     expect((await newer).map((c) => c.kpi)).toEqual([...SEGMENT_KPIS]);
     expect(fresh.statementsPrepared()).toBe(1);
     expect(other.status().loaded).toEqual(['segment_month']);
+  });
+});
+
+describe('first answers (manifest.answers, computed by the ETL)', () => {
+  it('answer every question of the default screen, each exactly as DuckDB-WASM answers it in the dashboard', async () => {
+    const answers = manifest.answers ?? [];
+    const asked = firstScreenQueries(manifest);
+    // cards, sparklines, "what moved", forecast, the period picker's months
+    expect(asked).toHaveLength(5);
+    expect(answers.map(answerKey)).toEqual(asked.map(answerKey));
+    await source.load([...new Set(asked.flatMap((q) => q.extracts))]);
+    for (const a of answers) {
+      expect(a.rows.length, a.sql.slice(0, 60)).toBeGreaterThan(0);
+      expect(a.rows, a.sql.slice(0, 60)).toEqual(await engine.query(a.sql, a.params));
+    }
+  });
+
+  it('a data source answers the default screen from the manifest without starting DuckDB or fetching an extract', async () => {
+    let started = 0;
+    const fetched: string[] = [];
+    const asked: string[] = [];
+    const http = httpExtractFetcher(new URL('extracts/', server.url));
+    const fresh = createDataSource({
+      engine: async () => {
+        started++;
+        const e = await startNodeEngine();
+        return { insertIPC: (t, b) => e.insertIPC(t, b), query: (sql, params) => (asked.push(sql), e.query(sql, params)) };
+      },
+      fetcher: { manifest: () => http.manifest(), file: (m, f) => (fetched.push(f.name), http.file(m, f)) },
+    });
+    const m = await fresh.manifest();
+    for (const q of firstScreenQueries(m)) expect(await fresh.run(q), q.sql.slice(0, 60)).toEqual(m.answers!.find((a) => answerKey(a) === answerKey(q))!.rows);
+    const filters = defaultFilters(m.data_as_of);
+    const cards = await fresh.run<KpiCard>(kpiCards(filters));
+    expect(cards.map((c) => c.kpi)).toEqual([...KPIS]);
+    expect(started).toBe(0);
+    expect(fetched).toEqual([]);
+    // Another question starts the engine as before.
+    await fresh.run(kpiCards({ ...filters, compare: 'year' }));
+    expect(started).toBe(1);
+    expect(fetched).toEqual(['kpi_month']);
+    expect(asked.filter((sql) => !sql.startsWith('select count(*)'))).toHaveLength(1);
+    // Once idle, the background prefetch has DuckDB run the manifest's questions once (warming its code paths).
+    await fresh.prefetch(['kpi_month', 'segment_month', 'forecast_month']);
+    for (const a of m.answers!) expect(asked, a.sql.slice(0, 60)).toContain(a.sql);
   });
 });
 

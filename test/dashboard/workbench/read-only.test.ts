@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../dashboard/src/data/engine.ts';
 import { columnTypeOfDuckDb } from '../../../dashboard/src/export/columns.ts';
 import { checkReadOnly, describable } from '../../../dashboard/src/workbench/read-only.ts';
-import { startNodeEngine } from '../data/node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 
 const ALLOWED = [
   'select * from kpi_month',

@@ -12,7 +12,7 @@ import { defaultChoice, quickChart } from '../../../dashboard/src/workbench/quic
 import { RefusedQueryError, referencedTables, runWorkbenchQuery } from '../../../dashboard/src/workbench/run-query.ts';
 import { addToHistory, formatSaved, HISTORY_KEPT, mergeSaved, parseSaved } from '../../../dashboard/src/workbench/saved-queries.ts';
 import { formatState, parseState } from '../../../dashboard/src/state/url-state.ts';
-import { startNodeEngine } from '../data/node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 
 let engine: Engine;
 const inserted: string[] = [];

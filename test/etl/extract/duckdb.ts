@@ -2,7 +2,7 @@
 // installed (a dev dependency: @duckdb/duckdb-wasm 1.32.0, which the dashboard uses).
 // Uses the blocking Node bundle (stack-notes.md).
 
-import { blockingDuckDBBundle, instantiateBlockingDuckDB } from '../../helpers/duckdb-node.ts';
+import { blockingDuckDBBundle, instantiateBlockingDuckDB } from '../../../etl/extract/duckdb-node.ts';
 
 export const duckdbBundle = blockingDuckDBBundle();
 

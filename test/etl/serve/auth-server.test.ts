@@ -28,7 +28,7 @@ import { ExtractWithheldError, httpExtractFetcher } from '../../../dashboard/src
 import { createDataSource } from '../../../dashboard/src/data/source.ts';
 import { segmentGroupsQuery } from '../../../dashboard/src/data/queries/segments.ts';
 import { defaultFilters } from '../../../dashboard/src/data/sql.ts';
-import { startNodeEngine } from '../../dashboard/data/node-engine.ts';
+import { startNodeEngine } from '../../../etl/extract/duckdb-node.ts';
 import { generatedInbox } from '../../helpers/generated.ts';
 import { etl, pipelineDatabase, type Pipeline } from '../run/pipeline-helpers.ts';
 
@@ -323,6 +323,9 @@ describe('roles', () => {
     expect(m.access).toEqual({ user: 'exec', role: 'executive', permissions: ['extracts.aggregate'], regions: null, withheld: perCustomer });
     for (const name of perCustomer) expect(Object.keys(m.suppression.marts)).not.toContain(name);
     expect(m.summary).toEqual(admin.summary);
+    // The first screen's answers read aggregate extracts only: the executive gets them all.
+    expect(admin.answers?.length).toBeGreaterThanOrEqual(4);
+    expect(m.answers).toEqual(admin.answers);
     const customer = admin.files.find((f) => f.name === 'customer')!;
     const refused = await fileOf(cookie, m, customer.file);
     expect(refused.status).toBe(403);
@@ -407,6 +410,12 @@ describe('users restricted to regions', () => {
     }
     expect(regional).toBeGreaterThanOrEqual(5); // segment_month, satisfaction_*, service_*, customer
     expect(m.summary).toEqual(admin.summary); // from kpi_month, company-wide
+    // Answers computed over a whole regional extract ("what moved" reads segment_month) are not theirs;
+    // the company-wide ones (kpi_month) are.
+    expect(admin.answers!.some((a) => a.extracts.includes('segment_month'))).toBe(true);
+    expect(m.answers!.some((a) => a.extracts.includes('segment_month'))).toBe(false);
+    expect(m.answers!.map((a) => a.sql)).toEqual(admin.answers!.filter((a) => a.extracts.every((e) => e === 'kpi_month')).map((a) => a.sql));
+    expect(m.answers!.length).toBeGreaterThan(0);
 
     // Another region set: other names, other rows; neither may fetch the other's files.
     const westCookie = await signIn('west');

@@ -41,6 +41,8 @@ export const SEGMENT_KPIS = ['active_customers', 'kwh', 'billed_kwh', 'revenue',
 /** KPIs that add up over segments and regions, so their change splits into contributions. */
 export const ADDITIVE_KPIS = ['active_customers', 'kwh', 'billed_kwh', 'revenue', 'arrears_amount'] as const;
 export type AdditiveKpi = (typeof ADDITIVE_KPIS)[number];
+/** The KPI "what moved" explains until the user picks another (the URL's `kpi`). */
+export const DEFAULT_MOVED_KPI: AdditiveKpi = 'revenue';
 
 /** A KPI card: the period's value, the comparison period's, and the difference. */
 export interface KpiCard {
