@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Filters, Manifest } from '../../../dashboard/src/data/api.ts';
 import { runQuery, setDataSource } from '../../../dashboard/src/data/client.ts';
 import { httpExtractFetcher } from '../../../dashboard/src/data/extract-fetch.ts';
-import { satisfactionBreakdownQuery } from '../../../dashboard/src/data/queries/satisfaction.ts';
+import { experienceQuery, satisfactionBreakdownQuery, type ExperienceRow } from '../../../dashboard/src/data/queries/satisfaction.ts';
 import { TICKET_DIMENSIONS, ticketTrendQuery } from '../../../dashboard/src/data/queries/service.ts';
 import { cardsFromSummary, KPIS, kpiCards, kpiSeries, SEGMENT_KPIS, seriesFromSummary, whatMoved, type KpiCard, type KpiSeriesRow, type MovedRow } from '../../../dashboard/src/data/queries/kpi.ts';
 import { firstScreenQueries } from '../../../dashboard/src/data/queries/first-screen.ts';
@@ -294,6 +294,31 @@ describe('KPI builders equal the PostgreSQL marts', () => {
       if (g.responses === sv.responses) expectSame(g.nps, sv.nps === null ? null : Number(sv.nps), `nps ${sv.key}`);
     }
     expect(regions.filter((r) => r.responses !== null && r.responses === surveys.find((s) => s.key === r.key)?.responses).length).toBeGreaterThan(0);
+  });
+
+  it('experienceQuery (customers with / without an outage report or a complaint in 12 months) = mart.customer, unfiltered and under a segment filter', async () => {
+    const [{ segment }] = await pgRows<{ segment: string }>(
+      `select segment from mart.customer where overall is not null group by 1 order by count(*) desc, 1 limit 1`);
+    for (const filters of [base, { ...base, segment: [segment] }]) {
+      const got = await runQuery<ExperienceRow>(experienceQuery(filters));
+      const expected = await pgRows<{ experience: string; had: boolean; customers: number; overall_mean: number; reliability_mean: number; detractor_share: number | null }>(
+        `select e.experience, (case e.experience when 'outage_12m' then c.outages_12m else c.complaints_12m end) > 0 as had,
+                count(*)::int as customers, avg(c.overall)::float8 as overall_mean, avg(c.reliability)::float8 as reliability_mean,
+                (count(*) filter (where c.nps_class = 'detractor'))::float8 / nullif(count(c.nps_class), 0) as detractor_share
+           from mart.customer c cross join (values ('outage_12m'), ('complaint_12m')) e(experience)
+          where c.overall is not null and ($1::text[] is null or c.segment = any($1))
+          group by 1, 2 order by 1, 2`,
+        [filters.segment.length ? filters.segment : null]);
+      // Both experiences present with both answers at this scale: the grouping is exercised, not two empty lists.
+      expect(expected.length, 'rows').toBe(4);
+      expect(got.map((r) => [r.experience, r.had, r.customers])).toEqual(expected.map((r) => [r.experience, r.had, r.customers]));
+      for (const [i, e] of expected.entries()) {
+        const label = `${filters.segment.join(',') || 'all'} ${e.experience} ${e.had}`;
+        expectSame(got[i]!.overall_mean, e.overall_mean, `${label} overall`);
+        expectSame(got[i]!.reliability_mean, e.reliability_mean, `${label} reliability`);
+        expectSame(got[i]!.detractor_share, e.detractor_share, `${label} detractor share`);
+      }
+    }
   });
 
   it('service_month_totals.level_mask picks the same rows as the null tests of each of the 16 levels, in PostgreSQL and in the extract (sorted by it)', async () => {

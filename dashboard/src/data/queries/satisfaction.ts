@@ -102,7 +102,10 @@ export interface ExperienceRow {
  * Latest survey answer of customers with / without an outage report (or a
  * complaint) in their last 12 months (customer extract: tickets_12m counts
  * and the latest response; every customer filter applies, channel as the
- * preferred channel).
+ * preferred channel). One scan of the customer extract, grouped two ways
+ * (grouping sets): the two experiences as a union of two scans took twice as
+ * long in DuckDB-WASM (100k customers: 33 vs 17 ms in Node), on every
+ * Satisfaction filter change.
  */
 export function experienceQuery(filters: Filters): BuiltQuery {
   const w = joinParts(
@@ -112,14 +115,16 @@ export function experienceQuery(filters: Filters): BuiltQuery {
     ],
     ' and ',
   );
-  const part = (name: string, column: string) =>
-    `select '${name}' as experience, ${column} > 0 as had, count(*)::INTEGER as customers,
-            avg(overall)::DOUBLE as overall_mean, avg(reliability)::DOUBLE as reliability_mean,
-            (count(*) filter (where nps_class = 'detractor'))::DOUBLE / nullif(count(nps_class), 0) as detractor_share
-       from customer where ${w.sql} group by 2`;
   return {
-    sql: `${part('outage_12m', 'outages_12m')} union all ${part('complaint_12m', 'complaints_12m')} order by experience, had`,
-    params: [...w.params, ...w.params],
+    sql: `select case when grouping(had_outage) = 0 then 'outage_12m' else 'complaint_12m' end as experience,
+                 case when grouping(had_outage) = 0 then had_outage else had_complaint end as had, count(*)::INTEGER as customers,
+                 avg(overall)::DOUBLE as overall_mean, avg(reliability)::DOUBLE as reliability_mean,
+                 (count(*) filter (where nps_class = 'detractor'))::DOUBLE / nullif(count(nps_class), 0) as detractor_share
+            from (select outages_12m > 0 as had_outage, complaints_12m > 0 as had_complaint, overall, reliability, nps_class
+                    from customer where ${w.sql})
+           group by grouping sets ((had_outage), (had_complaint))
+           order by experience, had`,
+    params: w.params,
     extracts: ['customer'],
   };
 }
