@@ -16,7 +16,7 @@
 
 import type { BuiltQuery, Filters } from '../../dashboard/src/data/api.ts';
 import { ADDITIVE_KPIS, kpiCards, kpiSeries, whatMoved, type AdditiveKpi } from '../../dashboard/src/data/queries/kpi.ts';
-import { experienceQuery, satisfactionBreakdownQuery, satisfactionTrendQuery, satisfactionWaveQuery } from '../../dashboard/src/data/queries/satisfaction.ts';
+import { experienceQuery, satisfactionBreakdownQuery, satisfactionTrendAndWavesQuery } from '../../dashboard/src/data/queries/satisfaction.ts';
 import { customerCountQuery, customerPageQuery, dimensionValuesQuery, monthsQuery, segmentGroupsQuery, SORTABLE_COLUMNS } from '../../dashboard/src/data/queries/segments.ts';
 import { channelValuesQuery, complaintsByRegionQuery, responseTimesQuery, serviceTrendQuery, ticketTrendQuery } from '../../dashboard/src/data/queries/service.ts';
 import { loadHeatmapQuery, loadProfileQuery, loadShapeQuery, monthlyUsageQuery } from '../../dashboard/src/data/queries/usage.ts';
@@ -75,8 +75,7 @@ export function viewQuestions(state: ScreenState, filters: Filters): Question[] 
       ];
     case 'satisfaction':
       return [
-        { name: 'satisfactionTrend', query: satisfactionTrendQuery(f) },
-        { name: 'satisfactionWave', query: satisfactionWaveQuery(f) },
+        { name: 'satisfactionTrendAndWaves', query: satisfactionTrendAndWavesQuery(f) },
         { name: `satisfactionBreakdown:${state.by}`, query: satisfactionBreakdownQuery(f, state.by) },
         { name: 'experience', query: experienceQuery(f) },
       ];

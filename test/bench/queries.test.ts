@@ -146,7 +146,7 @@ it('every view’s questions, unfiltered and filtered, get the same answers from
         }
       }
     }
-    expect(compared).toBe(filterSets.length * 17); // overview 3, segments 1, usage 4, satisfaction 4, service 5
+    expect(compared).toBe(filterSets.length * 16); // overview 3, segments 1, usage 4, satisfaction 3, service 5
   } finally {
     await pool.end();
   }

@@ -8,8 +8,8 @@ import { Chart } from '../charts/LazyChart.tsx';
 import type { ChartOption } from '../charts/echarts.ts';
 import type { Filters } from '../data/api.ts';
 import {
-  experienceQuery, satisfactionBreakdownQuery, satisfactionTrendQuery, satisfactionWaveQuery, SURVEY_ITEMS,
-  type ExperienceRow, type SatisfactionRow,
+  experienceQuery, satisfactionBreakdownQuery, satisfactionTrendAndWavesQuery, splitTrendAndWaves, SURVEY_ITEMS,
+  type ExperienceRow, type SatisfactionRow, type TrendOrWaveRow,
 } from '../data/queries/satisfaction.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { ScreenState } from '../state/url-state.ts';
@@ -25,8 +25,6 @@ interface Props {
   onChange: (patch: Partial<ScreenState>) => void;
 }
 
-type MonthRow = SatisfactionRow & { month: string };
-type WaveRow = SatisfactionRow & { wave: string };
 type KeyRow = SatisfactionRow & { key: string };
 
 export function Satisfaction({ state, filters, onChange }: Props) {
@@ -38,8 +36,11 @@ export function Satisfaction({ state, filters, onChange }: Props) {
   const axis = { axisLine: { lineStyle: { color: colors.axis } }, axisLabel: { color: colors.muted } };
   const split = { splitLine: { lineStyle: { color: colors.grid } } };
   const base = { grid: { left: 8, right: 16, top: 60, bottom: 8, containLabel: true }, legend: { top: 0, textStyle: { color: colors.text } } };
-  const trend = useTrackedQuery<MonthRow>(useMemo(() => satisfactionTrendQuery(filters), [filters]));
-  const waves = useTrackedQuery<WaveRow>(useMemo(() => satisfactionWaveQuery(filters), [filters]));
+  // The month trend and the waves are one question (one scan; satisfaction.ts), split here.
+  const trendAndWaves = useTrackedQuery<TrendOrWaveRow>(useMemo(() => satisfactionTrendAndWavesQuery(filters), [filters]));
+  const byKind = useMemo(() => (trendAndWaves.rows ? splitTrendAndWaves(trendAndWaves.rows) : null), [trendAndWaves.rows]);
+  const trend = { rows: byKind?.months ?? null, loading: trendAndWaves.loading, error: trendAndWaves.error };
+  const waves = { rows: byKind?.waves ?? null, loading: trendAndWaves.loading, error: trendAndWaves.error };
   const breakdown = useTrackedQuery<KeyRow>(useMemo(() => satisfactionBreakdownQuery(filters, state.by), [filters, state.by]));
   const experience = useTrackedQuery<ExperienceRow>(useMemo(() => experienceQuery(filters), [filters]));
 

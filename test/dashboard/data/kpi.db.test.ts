@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Filters, Manifest } from '../../../dashboard/src/data/api.ts';
 import { runQuery, setDataSource } from '../../../dashboard/src/data/client.ts';
 import { httpExtractFetcher } from '../../../dashboard/src/data/extract-fetch.ts';
-import { experienceQuery, satisfactionBreakdownQuery, type ExperienceRow } from '../../../dashboard/src/data/queries/satisfaction.ts';
+import { experienceQuery, satisfactionBreakdownQuery, satisfactionTrendAndWavesQuery, splitTrendAndWaves, type ExperienceRow, type TrendOrWaveRow } from '../../../dashboard/src/data/queries/satisfaction.ts';
 import { TICKET_DIMENSIONS, ticketTrendQuery } from '../../../dashboard/src/data/queries/service.ts';
 import { cardsFromSummary, KPIS, kpiCards, kpiSeries, SEGMENT_KPIS, seriesFromSummary, whatMoved, type KpiCard, type KpiSeriesRow, type MovedRow } from '../../../dashboard/src/data/queries/kpi.ts';
 import { firstScreenQueries } from '../../../dashboard/src/data/queries/first-screen.ts';
@@ -294,6 +294,43 @@ describe('KPI builders equal the PostgreSQL marts', () => {
       if (g.responses === sv.responses) expectSame(g.nps, sv.nps === null ? null : Number(sv.nps), `nps ${sv.key}`);
     }
     expect(regions.filter((r) => r.responses !== null && r.responses === surveys.find((s) => s.key === r.key)?.responses).length).toBeGreaterThan(0);
+  });
+
+  it('satisfactionTrendAndWavesQuery: the 12 months and the 8 quarterly waves to the period\'s end = the survey responses in PostgreSQL', async () => {
+    const query = satisfactionTrendAndWavesQuery(base);
+    // The month rows start with the 12-month window (bound, not in the SQL text). The 14 months
+    // generated here hold no survey month before it, so the comparison below cannot check that bound.
+    expect(query.params[query.params.length - 1]).toBe(addMonths(base.to, -11));
+    const rows = await runQuery<TrendOrWaveRow>(query);
+    const { months, waves } = splitTrendAndWaves(rows);
+    // Every row is one or the other, month rows first.
+    expect(months.length + waves.length).toBe(rows.length);
+    expect(rows.slice(0, months.length).every((r) => r.month !== null && r.wave === null)).toBe(true);
+    const measures = `count(*)::int as responses,
+        100.0 * (count(*) filter (where nps_class = 'promoter') - count(*) filter (where nps_class = 'detractor')) / nullif(count(nps_class), 0) as nps,
+        100.0 * count(*) filter (where satisfied) / count(*) as csat, avg(overall)::float8 as overall`;
+    const byMonth = await pgRows<{ key: string; responses: number; nps: number | null; csat: number; overall: number }>(
+      `select month::text as key, ${measures} from mart_base.survey where month between $1::date and $2::date group by 1 order by 1`,
+      [addMonths(base.to, -11), base.to]);
+    const byWave = await pgRows<{ key: string; responses: number; nps: number | null; csat: number; overall: number }>(
+      `select extract(year from month)::int || '-Q' || extract(quarter from month)::int as key, ${measures}
+         from mart_base.survey where month between $1::date and $2::date group by 1 order by 1`,
+      [addMonths(base.to, -23), base.to]);
+    // Several months and waves (the window matters: 24 months of waves, 12 of months).
+    expect(byMonth.length).toBeGreaterThan(1);
+    expect(byWave.length).toBeGreaterThan(byMonth.length > 3 ? 1 : 0);
+    expect(months.map((r) => r.month)).toEqual(byMonth.map((r) => r.key));
+    expect(waves.map((r) => r.wave)).toEqual(byWave.map((r) => r.key));
+    for (const [got, expected, kind] of [[months, byMonth, 'month'], [waves, byWave, 'wave']] as const) {
+      for (const [i, e] of expected.entries()) {
+        const g = got[i]!;
+        expect(g.responses, `${kind} ${e.key} responses`).toBe(e.responses);
+        expectSame(g.nps, e.nps === null ? null : Number(e.nps), `${kind} ${e.key} nps`);
+        expectSame(g.csat_pct, Number(e.csat), `${kind} ${e.key} csat`);
+        // One cell per month at the top level: its item mean is the month's mean.
+        if (kind === 'month') expectSame(g.overall_mean, Number(e.overall), `month ${e.key} overall`);
+      }
+    }
   });
 
   it('experienceQuery (customers with / without an outage report or a complaint in 12 months) = mart.customer, unfiltered and under a segment filter', async () => {

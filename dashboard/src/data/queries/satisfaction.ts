@@ -52,29 +52,45 @@ export interface SatisfactionRow {
   detractors: number | null;
 }
 
-/** By month, 12 months to the period's end. */
-export function satisfactionTrendQuery(filters: Filters): BuiltQuery {
-  const w = surveyWhere(filters, trendWindow(filters, 12));
+/** A row of satisfactionTrendAndWavesQuery: a month's (wave null) or a survey wave's (month null). */
+export type TrendOrWaveRow = SatisfactionRow & { month: string | null; wave: string | null };
+
+/**
+ * By month, 12 months to the period's end, and by survey wave, 8 quarters to
+ * the period's end, in one question: waves are quarterly (fieldwork inside
+ * the quarter), so a wave is the quarter of the response month, 'YYYY-Qn'.
+ * One scan grouped two ways (grouping sets); month rows first, by month, then
+ * wave rows, by wave (splitTrendAndWaves). As two questions they cost the
+ * DuckDB worker 13.4–20.0 ms per Satisfaction filter change against
+ * 8.3–12.5 ms as one (100k customers, Node; docs/performance.md).
+ */
+export function satisfactionTrendAndWavesQuery(filters: Filters): BuiltQuery {
+  const w = surveyWhere(filters, trendWindow(filters, 24));
   return {
-    sql: `select cast(month as VARCHAR) as month, ${measures}
-            from satisfaction_month_totals where ${w.sql} group by month order by month`,
-    params: w.params,
+    sql: `select case when grouping(month) = 0 then cast(month as VARCHAR) end as month,
+                 case when grouping(wave) = 0 then wave end as wave, ${measures}
+            from (select *, cast(year(month) as VARCHAR) || '-Q' || cast(quarter(month) as VARCHAR) as wave
+                    from satisfaction_month_totals where ${w.sql}) cells
+           group by grouping sets ((month), (wave))
+          having grouping(month) = 1 or month >= cast(? as DATE)
+           order by wave nulls first, month`,
+    params: [...w.params, trendWindow(filters, 12).from],
     extracts: ['satisfaction_month_totals'],
   };
 }
 
-/**
- * By survey wave: waves are quarterly (fieldwork inside the quarter), so a
- * wave is the quarter of the response month, 'YYYY-Qn'; 8 quarters to the period's end.
- */
-export function satisfactionWaveQuery(filters: Filters): BuiltQuery {
-  const w = surveyWhere(filters, trendWindow(filters, 24));
-  return {
-    sql: `select cast(year(month) as VARCHAR) || '-Q' || cast(quarter(month) as VARCHAR) as wave, ${measures}
-            from satisfaction_month_totals where ${w.sql} group by wave order by wave`,
-    params: w.params,
-    extracts: ['satisfaction_month_totals'],
-  };
+/** The month rows and the wave rows of satisfactionTrendAndWavesQuery's answer, each in its order. */
+export function splitTrendAndWaves(rows: readonly TrendOrWaveRow[]): {
+  months: (SatisfactionRow & { month: string })[];
+  waves: (SatisfactionRow & { wave: string })[];
+} {
+  const months: (SatisfactionRow & { month: string })[] = [];
+  const waves: (SatisfactionRow & { wave: string })[] = [];
+  for (const { month, wave, ...measures } of rows) {
+    if (month !== null) months.push({ month, ...measures });
+    else if (wave !== null) waves.push({ wave, ...measures });
+  }
+  return { months, waves };
 }
 
 /** CSAT, NPS and reliability over the period by segment, region or survey channel. */
@@ -103,9 +119,9 @@ export interface ExperienceRow {
  * complaint) in their last 12 months (customer extract: tickets_12m counts
  * and the latest response; every customer filter applies, channel as the
  * preferred channel). One scan of the customer extract, grouped two ways
- * (grouping sets): the two experiences as a union of two scans took twice as
- * long in DuckDB-WASM (100k customers: 33 vs 17 ms in Node), on every
- * Satisfaction filter change.
+ * (grouping sets) instead of a union of two scans: on the 100k-customer
+ * extract in DuckDB-WASM (Node) 9.0–10.5 ms against 11.4–15.7 ms, paid on
+ * every Satisfaction filter change (docs/performance.md).
  */
 export function experienceQuery(filters: Filters): BuiltQuery {
   const w = joinParts(
@@ -121,7 +137,7 @@ export function experienceQuery(filters: Filters): BuiltQuery {
                  avg(overall)::DOUBLE as overall_mean, avg(reliability)::DOUBLE as reliability_mean,
                  (count(*) filter (where nps_class = 'detractor'))::DOUBLE / nullif(count(nps_class), 0) as detractor_share
             from (select outages_12m > 0 as had_outage, complaints_12m > 0 as had_complaint, overall, reliability, nps_class
-                    from customer where ${w.sql})
+                    from customer where ${w.sql}) answered
            group by grouping sets ((had_outage), (had_complaint))
            order by experience, had`,
     params: w.params,
