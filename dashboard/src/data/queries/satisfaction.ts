@@ -54,6 +54,8 @@ export interface SatisfactionRow {
 
 /** A row of satisfactionTrendAndWavesQuery: a month's (wave null) or a survey wave's (month null). */
 export type TrendOrWaveRow = SatisfactionRow & { month: string | null; wave: string | null };
+export type SatisfactionMonthRow = SatisfactionRow & { month: string };
+export type SatisfactionWaveRow = SatisfactionRow & { wave: string };
 
 /**
  * By month, 12 months to the period's end, and by survey wave, 8 quarters to
@@ -80,12 +82,9 @@ export function satisfactionTrendAndWavesQuery(filters: Filters): BuiltQuery {
 }
 
 /** The month rows and the wave rows of satisfactionTrendAndWavesQuery's answer, each in its order. */
-export function splitTrendAndWaves(rows: readonly TrendOrWaveRow[]): {
-  months: (SatisfactionRow & { month: string })[];
-  waves: (SatisfactionRow & { wave: string })[];
-} {
-  const months: (SatisfactionRow & { month: string })[] = [];
-  const waves: (SatisfactionRow & { wave: string })[] = [];
+export function splitTrendAndWaves(rows: readonly TrendOrWaveRow[]): { months: SatisfactionMonthRow[]; waves: SatisfactionWaveRow[] } {
+  const months: SatisfactionMonthRow[] = [];
+  const waves: SatisfactionWaveRow[] = [];
   for (const { month, wave, ...measures } of rows) {
     if (month !== null) months.push({ month, ...measures });
     else if (wave !== null) waves.push({ wave, ...measures });
