@@ -15,11 +15,10 @@
 // with the filter bar's option lists and the Overview ('open').
 
 import type { BuiltQuery, Filters } from '../../dashboard/src/data/api.ts';
-import { ADDITIVE_KPIS, kpiCards, kpiSeries, whatMoved, type AdditiveKpi } from '../../dashboard/src/data/queries/kpi.ts';
-import { experienceQuery, satisfactionBreakdownQuery, satisfactionTrendAndWavesQuery } from '../../dashboard/src/data/queries/satisfaction.ts';
 import { customerCountQuery, customerPageQuery, dimensionValuesQuery, monthsQuery, segmentGroupsQuery, SORTABLE_COLUMNS } from '../../dashboard/src/data/queries/segments.ts';
-import { channelValuesQuery, complaintsByRegionQuery, responseTimesQuery, serviceTrendQuery, ticketTrendQuery } from '../../dashboard/src/data/queries/service.ts';
-import { loadHeatmapQuery, loadProfileQuery, loadShapeQuery, monthlyUsageQuery } from '../../dashboard/src/data/queries/usage.ts';
+import { ADDITIVE_KPIS } from '../../dashboard/src/data/queries/kpi.ts';
+import { channelValuesQuery } from '../../dashboard/src/data/queries/service.ts';
+import { movedKpiOf, overviewQuestions, satisfactionQuestions, serviceQuestions, usageQuestions } from '../../dashboard/src/data/queries/view-questions.ts';
 import { answerKey } from '../../dashboard/src/data/source.ts';
 import { DEFAULT_STATE, filtersOf, latestCompleteMonth, nextDrillLevel, type ScreenState } from '../../dashboard/src/state/url-state.ts';
 import { describeStep, groupOf, type Step, type StepGroup } from '../browser/session-plan.ts';
@@ -46,18 +45,18 @@ export type Answer = (query: BuiltQuery) => Promise<Record<string, unknown>[]>;
 /** Page size of the customer list (dashboard/src/views/CustomerList.tsx PAGE). */
 export const CUSTOMER_PAGE = 100;
 
-/** The queries the visible view fires for `state` (what each view's useTrackedQuery calls build). */
+/**
+ * The queries the visible view fires for `state`: the main panels' questions,
+ * from the builders the views themselves use (view-questions.ts). The panels
+ * shown only when their extract is offered (forecast, detractor follow-up,
+ * improvement actions) have no mart twin here and are left out.
+ */
 export function viewQuestions(state: ScreenState, filters: Filters): Question[] {
   const f = filters;
+  const named = (prefix: Record<string, string>, qs: Record<string, BuiltQuery>): Question[] => Object.entries(qs).map(([k, query]) => ({ name: prefix[k] ?? k, query }));
   switch (state.view) {
-    case 'overview': {
-      const kpi: AdditiveKpi = (ADDITIVE_KPIS as readonly string[]).includes(state.kpi ?? '') ? (state.kpi as AdditiveKpi) : 'revenue';
-      return [
-        { name: 'kpiCards', query: kpiCards(f) },
-        { name: 'kpiSeries', query: kpiSeries(f) },
-        { name: 'whatMoved', query: whatMoved(f, kpi) },
-      ];
-    }
+    case 'overview':
+      return named({ cards: 'kpiCards', series: 'kpiSeries', moved: 'whatMoved' }, overviewQuestions(f, movedKpiOf(state.kpi)));
     case 'segments': {
       if (nextDrillLevel(state.drill)) return [{ name: 'segmentGroups', query: segmentGroupsQuery(f, state.drill) }];
       const column = state.sort && (SORTABLE_COLUMNS as readonly string[]).includes(state.sort) ? state.sort : 'revenue_12m';
@@ -67,26 +66,14 @@ export function viewQuestions(state: ScreenState, filters: Filters): Question[] 
       ];
     }
     case 'usage':
-      return [
-        { name: 'monthlyUsage', query: monthlyUsageQuery(f) },
-        { name: 'loadHeatmap', query: loadHeatmapQuery(f) },
-        { name: 'loadProfile', query: loadProfileQuery(f) },
-        { name: 'loadShape', query: loadShapeQuery(f) },
-      ];
+      return named({ monthly: 'monthlyUsage', heat: 'loadHeatmap', profile: 'loadProfile', shape: 'loadShape' }, usageQuestions(f));
     case 'satisfaction':
-      return [
-        { name: 'satisfactionTrendAndWaves', query: satisfactionTrendAndWavesQuery(f) },
-        { name: `satisfactionBreakdown:${state.by}`, query: satisfactionBreakdownQuery(f, state.by) },
-        { name: 'experience', query: experienceQuery(f) },
-      ];
+      return named({ trendAndWaves: 'satisfactionTrendAndWaves', breakdown: `satisfactionBreakdown:${state.by}`, experience: 'experience' }, satisfactionQuestions(f, state.by));
     case 'service':
-      return [
-        { name: 'ticketTrend:channel', query: ticketTrendQuery(f, 'channel') },
-        { name: 'ticketTrend:type', query: ticketTrendQuery(f, 'type') },
-        { name: 'serviceTrend', query: serviceTrendQuery(f) },
-        { name: 'responseTimes', query: responseTimesQuery(f) },
-        { name: 'complaintsByRegion', query: complaintsByRegionQuery(f) },
-      ];
+      return named(
+        { byChannel: 'ticketTrend:channel', byType: 'ticketTrend:type', monthly: 'serviceTrend', times: 'responseTimes', regions: 'complaintsByRegion' },
+        serviceQuestions(f),
+      );
     default:
       // Views of issue 5 (campaigns, workbench) ask what the user builds or types: no fixed questions to plan.
       return [];

@@ -8,7 +8,8 @@ import { useEffect, useMemo } from 'react';
 import type { ChartOption } from '../charts/echarts.ts';
 import { Chart } from '../charts/LazyChart.tsx';
 import type { Filters, ManifestSummary } from '../data/api.ts';
-import { ADDITIVE_KPIS, cardsFromSummary, DEFAULT_MOVED_KPI, kpiCards, kpiSeries, seriesFromSummary, whatMoved, type AdditiveKpi, type Kpi, type KpiCard, type KpiSeriesRow, type MovedRow } from '../data/queries/kpi.ts';
+import { ADDITIVE_KPIS, cardsFromSummary, seriesFromSummary, type AdditiveKpi, type Kpi, type KpiCard, type KpiSeriesRow, type MovedRow } from '../data/queries/kpi.ts';
+import { movedKpiOf, overviewQuestions } from '../data/queries/view-questions.ts';
 import { ExportMenu } from '../export/ExportMenu.tsx';
 import type { ValueKind } from '../i18n/format.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -58,8 +59,10 @@ interface Props {
 export function Overview({ state, filters, summary, onChange }: Props) {
   const i18n = useI18n();
   const { t } = i18n;
-  const cardsQ = useTrackedQuery<KpiCard>(useMemo(() => kpiCards(filters), [filters]));
-  const seriesQ = useTrackedQuery<KpiSeriesRow>(useMemo(() => kpiSeries(filters), [filters]));
+  const moveKpi = movedKpiOf(state.kpi);
+  const questions = useMemo(() => overviewQuestions(filters, moveKpi), [filters, moveKpi]);
+  const cardsQ = useTrackedQuery<KpiCard>(questions.cards);
+  const seriesQ = useTrackedQuery<KpiSeriesRow>(questions.series);
   const fromSummary = summaryAnswers(filters, summary);
   const cards = cardsQ.rows ?? (fromSummary && summary ? cardsFromSummary(summary) : null);
   const series = seriesQ.rows ?? (fromSummary && summary ? seriesFromSummary(summary) : null);
@@ -71,8 +74,7 @@ export function Overview({ state, filters, summary, onChange }: Props) {
     if (visible && cards && cards.some((c) => c.value !== null)) markFirstPaint();
   }, [cards, visible]);
 
-  const moveKpi: AdditiveKpi = (ADDITIVE_KPIS as readonly string[]).includes(state.kpi ?? '') ? (state.kpi as AdditiveKpi) : DEFAULT_MOVED_KPI;
-  const movedQ = useTrackedQuery<MovedRow>(useMemo(() => whatMoved(filters, moveKpi), [filters, moveKpi]));
+  const movedQ = useTrackedQuery<MovedRow>(questions.moved);
 
   const vs = filters.compare === 'year' ? t('kpi.vs_year') : t('kpi.vs_previous');
   const cardsTable = () => {

@@ -7,10 +7,8 @@ import { useMemo } from 'react';
 import { Chart } from '../charts/LazyChart.tsx';
 import type { ChartOption } from '../charts/echarts.ts';
 import type { Filters } from '../data/api.ts';
-import {
-  experienceQuery, satisfactionBreakdownQuery, satisfactionTrendAndWavesQuery, splitTrendAndWaves, SURVEY_ITEMS,
-  type ExperienceRow, type SatisfactionRow, type TrendOrWaveRow,
-} from '../data/queries/satisfaction.ts';
+import { splitTrendAndWaves, SURVEY_ITEMS, type ExperienceRow, type SatisfactionRow, type TrendOrWaveRow } from '../data/queries/satisfaction.ts';
+import { satisfactionQuestions } from '../data/queries/view-questions.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { ScreenState } from '../state/url-state.ts';
 import { useChartColors } from '../theme.tsx';
@@ -37,12 +35,13 @@ export function Satisfaction({ state, filters, onChange }: Props) {
   const split = { splitLine: { lineStyle: { color: colors.grid } } };
   const base = { grid: { left: 8, right: 16, top: 60, bottom: 8, containLabel: true }, legend: { top: 0, textStyle: { color: colors.text } } };
   // The month trend and the waves are one question (one scan; satisfaction.ts), split here.
-  const trendAndWaves = useTrackedQuery<TrendOrWaveRow>(useMemo(() => satisfactionTrendAndWavesQuery(filters), [filters]));
+  const questions = useMemo(() => satisfactionQuestions(filters, state.by), [filters, state.by]);
+  const trendAndWaves = useTrackedQuery<TrendOrWaveRow>(questions.trendAndWaves);
   const byKind = useMemo(() => (trendAndWaves.rows ? splitTrendAndWaves(trendAndWaves.rows) : null), [trendAndWaves.rows]);
   const trend = { rows: byKind?.months ?? null, loading: trendAndWaves.loading, error: trendAndWaves.error };
   const waves = { rows: byKind?.waves ?? null, loading: trendAndWaves.loading, error: trendAndWaves.error };
-  const breakdown = useTrackedQuery<KeyRow>(useMemo(() => satisfactionBreakdownQuery(filters, state.by), [filters, state.by]));
-  const experience = useTrackedQuery<ExperienceRow>(useMemo(() => experienceQuery(filters), [filters]));
+  const breakdown = useTrackedQuery<KeyRow>(questions.breakdown);
+  const experience = useTrackedQuery<ExperienceRow>(questions.experience);
 
   const tRows = trend.rows ?? [];
   const months = tRows.map((r) => i18n.month(r.month));

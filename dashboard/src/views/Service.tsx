@@ -7,10 +7,8 @@ import { useMemo } from 'react';
 import { Chart } from '../charts/LazyChart.tsx';
 import type { ChartOption } from '../charts/echarts.ts';
 import type { Filters } from '../data/api.ts';
-import {
-  complaintsByRegionQuery, responseTimesQuery, serviceTrendQuery, ticketTrendQuery,
-  type RegionComplaintsRow, type ResponseTimeRow, type ServiceMonthRow, type TicketTrendRow,
-} from '../data/queries/service.ts';
+import type { RegionComplaintsRow, ResponseTimeRow, ServiceMonthRow, TicketTrendRow } from '../data/queries/service.ts';
+import { serviceQuestions } from '../data/queries/view-questions.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { ScreenState } from '../state/url-state.ts';
 import { useChartColors } from '../theme.tsx';
@@ -28,11 +26,12 @@ export function Service({ filters, onChange }: Props) {
   const axis = { axisLine: { lineStyle: { color: colors.axis } }, axisLabel: { color: colors.muted } };
   const split = { splitLine: { lineStyle: { color: colors.grid } } };
   const base = { grid: { left: 8, right: 16, top: 60, bottom: 8, containLabel: true }, legend: { top: 0, textStyle: { color: colors.text }, type: 'scroll' as const } };
-  const byChannel = useTrackedQuery<TicketTrendRow>(useMemo(() => ticketTrendQuery(filters, 'channel'), [filters]));
-  const byType = useTrackedQuery<TicketTrendRow>(useMemo(() => ticketTrendQuery(filters, 'type'), [filters]));
-  const monthly = useTrackedQuery<ServiceMonthRow>(useMemo(() => serviceTrendQuery(filters), [filters]));
-  const times = useTrackedQuery<ResponseTimeRow>(useMemo(() => responseTimesQuery(filters), [filters]));
-  const regions = useTrackedQuery<RegionComplaintsRow>(useMemo(() => complaintsByRegionQuery(filters), [filters]));
+  const questions = useMemo(() => serviceQuestions(filters), [filters]);
+  const byChannel = useTrackedQuery<TicketTrendRow>(questions.byChannel);
+  const byType = useTrackedQuery<TicketTrendRow>(questions.byType);
+  const monthly = useTrackedQuery<ServiceMonthRow>(questions.monthly);
+  const times = useTrackedQuery<ResponseTimeRow>(questions.times);
+  const regions = useTrackedQuery<RegionComplaintsRow>(questions.regions);
 
   const stacked = (rows: TicketTrendRow[]): { option: ChartOption | null; keys: string[] } => {
     const months = [...new Set(rows.map((r) => r.month))].sort();

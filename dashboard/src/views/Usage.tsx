@@ -7,7 +7,8 @@ import { useMemo } from 'react';
 import { Chart } from '../charts/LazyChart.tsx';
 import type { ChartOption } from '../charts/echarts.ts';
 import type { Filters } from '../data/api.ts';
-import { loadHeatmapQuery, loadProfileQuery, loadShapeQuery, monthlyUsageQuery, type HeatmapRow, type LoadShapeRow, type MonthlyUsageRow, type ProfileRow } from '../data/queries/usage.ts';
+import type { HeatmapRow, LoadShapeRow, MonthlyUsageRow, ProfileRow } from '../data/queries/usage.ts';
+import { usageQuestions } from '../data/queries/view-questions.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { ScreenState } from '../state/url-state.ts';
 import { useChartColors } from '../theme.tsx';
@@ -26,10 +27,11 @@ export function Usage({ filters, onChange }: Props) {
   const colors = useChartColors();
   const axis = { axisLine: { lineStyle: { color: colors.axis } }, axisLabel: { color: colors.muted } };
   const split = { splitLine: { lineStyle: { color: colors.grid } } };
-  const monthly = useTrackedQuery<MonthlyUsageRow>(useMemo(() => monthlyUsageQuery(filters), [filters]));
-  const heat = useTrackedQuery<HeatmapRow>(useMemo(() => loadHeatmapQuery(filters), [filters]));
-  const profile = useTrackedQuery<ProfileRow>(useMemo(() => loadProfileQuery(filters), [filters]));
-  const shape = useTrackedQuery<LoadShapeRow>(useMemo(() => loadShapeQuery(filters), [filters]));
+  const questions = useMemo(() => usageQuestions(filters), [filters]);
+  const monthly = useTrackedQuery<MonthlyUsageRow>(questions.monthly);
+  const heat = useTrackedQuery<HeatmapRow>(questions.heat);
+  const profile = useTrackedQuery<ProfileRow>(questions.profile);
+  const shape = useTrackedQuery<LoadShapeRow>(questions.shape);
 
   // Monthly kWh by segment: stacked bars over the last 12 months of the window.
   const mRows = monthly.rows ?? [];
