@@ -45,6 +45,9 @@ export function formatReport(r: BrowserBenchResult): string {
     if (steps.length) {
       const drawMs = sum((x) => x.chartDrawMs);
       out.push(`chart drawing (setOption, resize) inside interactions: ${(sum((x) => x.chartDraws) / steps.length).toFixed(1)} draws and ${ms(drawMs / steps.length)} ms per interaction, ${Math.round((100 * drawMs) / Math.max(1, sum((x) => x.ms)))} % of their time`);
+      // Older result files have no query counts.
+      const q = (f: (x: NonNullable<(typeof steps)[number]['queries']>) => number): number => sum((x) => (x.queries ? f(x.queries) : 0));
+      out.push(`DuckDB questions answered inside interactions: ${(q((x) => x.foreground) / steps.length).toFixed(1)} for the open view (${ms(q((x) => x.foregroundMs) / steps.length)} ms of DuckDB time) and ${(q((x) => x.background) / steps.length).toFixed(1)} for hidden views per interaction`);
     }
     // The slowest steps, to see what dominates.
     const slow = r.runs.flatMap((run, i) => run.interactions.map((x) => ({ ...x, run: i + 1 }))).sort((a, b) => b.ms - a.ms).slice(0, 5);

@@ -20,6 +20,12 @@ export interface TimedStep {
   chartDrawMs: number;
   /** Those draws in order: the chart's id, setOption ('option') or resize, ms. */
   draws: { chart: string; kind: string; ms: number }[];
+  /**
+   * gridlens:query measures (questions run in DuckDB) answered inside it: the
+   * open view's (foreground) and hidden views' (background), and the summed
+   * duration of the foreground ones, ms.
+   */
+  queries: { foreground: number; background: number; foregroundMs: number };
 }
 
 const DRILL_LEVELS = ['segment', 'region', 'tariff', 'band'] as const;
@@ -61,6 +67,8 @@ export async function runSession(page: Page, steps: readonly Step[], o: { timeou
       // The charts drawn inside the (first) interaction: what part of it ECharts took.
       const [m] = own;
       const draws = m ? performance.getEntriesByName('gridlens:chart-draw').filter((d) => d.startTime >= m.startTime && d.startTime + d.duration <= m.startTime + m.duration) : [];
+      const answered = m ? performance.getEntriesByName('gridlens:query').filter((q) => q.startTime + q.duration > m.startTime && q.startTime + q.duration <= m.startTime + m.duration) : [];
+      const foreground = answered.filter((q) => !((q as PerformanceMeasure).detail as { background?: boolean } | null)?.background);
       // No named function in here: tsx (esbuild keepNames) would wrap it in a __name() the page lacks.
       return {
         count: own.length, ms: m?.duration ?? 0, startMs: m?.startTime ?? 0, chartDraws: draws.length, chartDrawMs: draws.reduce((t, d) => t + d.duration, 0),
@@ -68,10 +76,11 @@ export async function runSession(page: Page, steps: readonly Step[], o: { timeou
           const detail = ((d as PerformanceMeasure).detail ?? {}) as { chart?: string; kind?: string };
           return { chart: detail.chart ?? '', kind: detail.kind ?? '', ms: d.duration };
         }),
+        queries: { foreground: foreground.length, background: answered.length - foreground.length, foregroundMs: foreground.reduce((t, q) => t + q.duration, 0) },
       };
     }, before);
     if (measured.count !== 1) throw new Error(`${what}: ${measured.count} gridlens:interaction measures, expected 1`);
-    done.push({ index: i, step: describeStep(step), group: groupOf(step), ms: measured.ms, startMs: measured.startMs, chartDraws: measured.chartDraws, chartDrawMs: measured.chartDrawMs, draws: measured.draws });
+    done.push({ index: i, step: describeStep(step), group: groupOf(step), ms: measured.ms, startMs: measured.startMs, chartDraws: measured.chartDraws, chartDrawMs: measured.chartDrawMs, draws: measured.draws, queries: measured.queries });
     if (step.kind === 'filter') await closeDisclosure(page.locator(`[data-filter="${step.dim}"]`));
   }
   return done;
