@@ -5,6 +5,7 @@
 import { lazy, memo, startTransition, Suspense, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore, type MouseEvent } from 'react';
 import type { Filters, ManifestSummary } from './data/api.ts';
 import { dataSource } from './data/client.ts';
+import { questionsOfView } from './data/queries/view-questions.ts';
 import { useDataStatus } from './data/hooks.ts';
 import { preferredLocale } from './i18n/format.ts';
 import { I18nProvider, useI18n } from './i18n/i18n.tsx';
@@ -274,6 +275,38 @@ function Views(props: ViewProps) {
       clearTimeout(timer);
       cancelIdle?.();
     };
+  }, [filters, interactive, state.view]);
+
+  // The hidden views' questions for the new filters go to DuckDB as soon as the
+  // interaction is over, in the background: one at a time, each only when no
+  // question of the open view waits, and those not started yet are dropped by
+  // the next change. Only the answers are kept (no render, no drawing on the
+  // main thread), so a switch to a hidden view draws known answers instead of
+  // asking its questions one after the other then. Without it, a user quick
+  // enough to switch views within HIDDEN_REFRESH_PAUSE_MS of a filter change
+  // waited for the whole view. Views to the right of the open one first, in
+  // tab order, then those to its left: the order of the nav.
+  useEffect(() => {
+    if (!interactive) return;
+    const at = FILTERED_VIEWS.indexOf(state.view);
+    const order = at < 0 ? FILTERED_VIEWS : [...FILTERED_VIEWS.slice(at + 1), ...FILTERED_VIEWS.slice(0, at)];
+    const stale = order.filter((v) => kept.current.has(v) && kept.current.get(v)!.filters !== filters);
+    if (stale.length === 0) return;
+    const abort = new AbortController();
+    whenSettled(() => {
+      if (abort.signal.aborted) return;
+      const source = dataSource();
+      const manifest = source.status().manifest;
+      const offered = (name: string): boolean => !!manifest?.files.some((f) => f.name === name);
+      const customerReadable = !manifest?.access?.withheld.includes('customer');
+      for (const v of stale) {
+        const own = kept.current.get(v)!.state;
+        for (const q of questionsOfView({ ...own, view: v }, filters, { offered, customerReadable })) {
+          source.run(q, { background: true, signal: abort.signal }).catch(() => undefined);
+        }
+      }
+    });
+    return () => abort.abort();
   }, [filters, interactive, state.view]);
 
   // Pre-render the next view not rendered yet, when the page is idle.
