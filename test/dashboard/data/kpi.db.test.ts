@@ -5,6 +5,7 @@
 // (Node blocking bundle); every figure must equal the one PostgreSQL computes
 // from the marts — the extract's own suppressed rows where the builder reads
 // segment_month.
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { experienceQuery, satisfactionBreakdownQuery, satisfactionTrendAndWavesQ
 import { TICKET_DIMENSIONS, ticketTrendQuery } from '../../../dashboard/src/data/queries/service.ts';
 import { cardsFromSummary, KPIS, kpiCards, kpiSeries, SEGMENT_KPIS, seriesFromSummary, whatMoved, type KpiCard, type KpiSeriesRow, type MovedRow } from '../../../dashboard/src/data/queries/kpi.ts';
 import { firstScreenQueries } from '../../../dashboard/src/data/queries/first-screen.ts';
+import { questionsOfView } from '../../../dashboard/src/data/queries/view-questions.ts';
 import { answerKey, createDataSource, type DataSource } from '../../../dashboard/src/data/source.ts';
 import { addMonths, defaultFilters, levelMaskWhere, levelWhere } from '../../../dashboard/src/data/sql.ts';
 import { describeMart, planExtract } from '../../../etl/extract/mart-query.ts';
@@ -131,6 +133,56 @@ describe('data layer: loading', () => {
     expect((await newer).map((c) => c.kpi)).toEqual([...SEGMENT_KPIS]);
     expect(fresh.statementsPrepared()).toBe(1);
     expect(other.status().loaded).toEqual(['segment_month']);
+  });
+});
+
+describe('hidden views catching up in the background (App.tsx after each interaction)', () => {
+  it('every question of the hidden views is answered once in DuckDB; showing a view then asks DuckDB nothing; a newer change drops those not started', async () => {
+    const asked: string[] = [];
+    const http = httpExtractFetcher(new URL('extracts/', server.url));
+    const fresh = createDataSource({
+      engine: async () => {
+        const e = await startNodeEngine();
+        return { insertIPC: (t, b) => e.insertIPC(t, b), query: (sql, params) => (sql.startsWith('select count(*)') ? null : asked.push(sql), e.query(sql, params)) };
+      },
+      fetcher: http,
+    });
+    const m = await fresh.manifest();
+    const offered = (name: string): boolean => m.files.some((f) => f.name === name);
+    const views = ['overview', 'segments', 'usage', 'satisfaction', 'service'];
+    const questionsFor = (filters: Filters) =>
+      views.flatMap((view) => questionsOfView({ view, kpi: null, by: 'region', drill: [] }, filters, { offered, customerReadable: true }));
+
+    const filters = { ...base, segment: ['residential'], compare: 'year' as const };
+    const questions = questionsFor(filters);
+    const distinct = new Set(questions.map(answerKey));
+    // The filtered views ask 16 questions between them (3 Overview + forecast, 1 Segments, 4 Usage, 3 Satisfaction + follow-up/effect when offered, 5 Service).
+    expect(questions.length).toBeGreaterThanOrEqual(16);
+    const hidden = new AbortController();
+    setMaxListeners(100, hidden.signal); // one signal for all the catch-up's questions, as in the app
+    const answered = await Promise.all(questions.map((q) => fresh.run(q, { background: true, signal: hidden.signal })));
+    expect(asked).toHaveLength(distinct.size);
+    expect(answered.every((rows) => Array.isArray(rows))).toBe(true);
+    for (const q of questions) expect(fresh.peek(q), q.sql.slice(0, 60)).toBeDefined();
+    // The user opens each view: its answers are known, DuckDB is not asked again.
+    for (const q of questions) await fresh.run(q);
+    expect(asked).toHaveLength(distinct.size);
+    // Each known answer is DuckDB's answer to that question (the shared source asks its own engine).
+    for (const q of questions.slice(0, 6)) expect(fresh.peek(q), q.sql.slice(0, 60)).toEqual(await runQuery(q));
+
+    // The next change aborts the catch-up before its turn came: nothing of it reaches DuckDB.
+    const next = new AbortController();
+    setMaxListeners(100, next.signal);
+    const nextQuestions = questionsFor({ ...filters, segment: ['sme'] });
+    const pending = nextQuestions.map((q) => fresh.run(q, { background: true, signal: next.signal }).catch((e: unknown) => e));
+    next.abort();
+    const outcomes = await Promise.all(pending);
+    // Aborted, unless the question does not depend on the segment and its answer is known already.
+    const dropped = outcomes.filter((o, i) => (o as Error)?.name === 'AbortError' || !distinct.has(answerKey(nextQuestions[i])));
+    for (const [i, o] of outcomes.entries()) if (!distinct.has(answerKey(nextQuestions[i]))) expect((o as Error)?.name, nextQuestions[i].sql.slice(0, 60)).toBe('AbortError');
+    expect(dropped.length).toBeGreaterThanOrEqual(10);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(asked).toHaveLength(distinct.size);
   });
 });
 
