@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { useChartColors, useTheme } from '../theme.tsx';
 import { reportWaiting, whenIdle } from '../timing.ts';
 import { StatusMessage } from '../views/Status.tsx';
+import { useViewVisible } from '../views/visibility.ts';
 import { echarts, type ChartOption } from './echarts.ts';
 import { hasValues } from './has-values.ts';
 import { optionSignature } from './option-signature.ts';
@@ -25,6 +26,9 @@ const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Noto 
  * share of ECharts' drawing in an interaction is counted, not guessed
  * (docs/performance.md: about a third of interaction time at 100k customers).
  */
+/** How near the viewport a chart counts as on screen (drawn at once rather than when idle). */
+const ON_SCREEN_MARGIN_PX = 200;
+
 function measureDraw(id: string, kind: 'option' | 'resize', start: number): void {
   performance.measure('gridlens:chart-draw', { start, end: performance.now(), detail: { chart: id, kind } });
 }
@@ -158,10 +162,28 @@ export function Chart({ id, title, option, data, loading, error, height = 280, n
       setOnScreen(true);
       return;
     }
-    const io = new IntersectionObserver((entries) => setOnScreen(entries[entries.length - 1]!.isIntersecting), { rootMargin: '200px 0px' });
+    const io = new IntersectionObserver((entries) => setOnScreen(entries[entries.length - 1]!.isIntersecting), { rootMargin: `${ON_SCREEN_MARGIN_PX}px 0px` });
     io.observe(node);
     return () => io.disconnect();
   }, []);
+  // A kept view shown or hidden: the observer reports the chart's new place only
+  // after the next frame, so until then onScreen is the other slot's. Shown
+  // with its new answer already known (asked in the background), the chart
+  // would take the off-screen path and be drawn after the interaction's
+  // measure, the old drawing on screen meanwhile. Read the place now, before
+  // paint (the frame lays out anyway), so it is drawn, and counted, within it.
+  const viewVisible = useViewVisible();
+  useLayoutEffect(() => {
+    const node = figure.current;
+    if (!node || typeof window === 'undefined') return;
+    if (!viewVisible) {
+      setOnScreen(false);
+      return;
+    }
+    const r = node.getBoundingClientRect();
+    const m = ON_SCREEN_MARGIN_PX;
+    setOnScreen(r.width > 0 && r.height > 0 && r.bottom > -m && r.top < window.innerHeight + m && r.right > 0 && r.left < window.innerWidth);
+  }, [viewVisible]);
   const waitId = useRef(Symbol(`chart:${id}`));
   const pending = showCanvas && signature !== null && onScreen !== false && drawn.current?.signature !== signature;
   useLayoutEffect(() => {
