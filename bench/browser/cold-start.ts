@@ -191,7 +191,7 @@ function chromeTracer(cdp: CDPSession, file: string): { start(): Promise<void>; 
     async start() {
       await cdp.send('Tracing.start', {
         transferMode: 'ReturnAsStream',
-        traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute', 'toplevel', 'v8.wasm', 'v8', 'v8.compile', 'disabled-by-default-v8.compile', 'disabled-by-default-v8.gc'], recordMode: 'recordContinuously' },
+        traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute', 'toplevel', 'v8.wasm', 'v8', 'v8.compile', 'disabled-by-default-v8.compile', 'disabled-by-default-v8.gc', 'disabled-by-default-devtools.timeline.frame', 'benchmark'], recordMode: 'recordContinuously' },
       });
     },
     async stop() {

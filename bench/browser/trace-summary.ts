@@ -6,6 +6,8 @@
 // and the idle time (waiting for the DuckDB worker, for frames). With the
 // benchmark's --json output, interactions are grouped by kind (view switch,
 // filter, drill, selector): the mean of each event per group.
+// --paint: whether each measure ends after the frame that shows its charts
+// (see paintCheck).
 
 import { readFileSync } from 'node:fs';
 
@@ -45,7 +47,7 @@ function main(): void {
   const args = process.argv.slice(2);
   // --each: also one line per interaction (its group, duration and largest parts), slowest first.
   const each = args.includes('--each');
-  const [file, benchFile] = args.filter((a) => a !== '--each');
+  const [file, benchFile] = args.filter((a) => !a.startsWith('--'));
   if (!file) {
     process.stderr.write('usage: npx tsx bench/browser/trace-summary.ts TRACE.json [BENCH.json] [--each]\n');
     process.exit(2);
@@ -129,6 +131,7 @@ function main(): void {
     lines.push([to - from, `#${i} ${step || g}: ${((to - from) / 1000).toFixed(1)} ms (${top})`]);
   });
   if (each) for (const [, line] of lines.sort((a, b) => b[0] - a[0])) process.stdout.write(`${line}\n`);
+  if (args.includes('--paint')) paintCheck(events, pid, spans, windows);
 
   // What competes for the two cores during the session, besides the page's main thread:
   // the DuckDB worker, and V8 compiling in the background (the engine's wasm tiering up
@@ -150,6 +153,57 @@ function main(): void {
     process.stdout.write(`${g}: ${agg.n} interactions, mean ${(agg.total / agg.n / 1000).toFixed(1)} ms\n`);
     for (const [h, us] of parts) process.stdout.write(`  ${(us / agg.n / 1000).toFixed(1).padStart(7)} ms  ${h}\n`);
   }
+}
+
+/**
+ * Does each gridlens:interaction measure end only once its charts are on
+ * screen? For each interaction that drew a chart (gridlens:chart-draw), the
+ * last draw must be followed by a main-thread Paint that ends before the
+ * measure does; and how long after the measure's end that frame reached the
+ * screen (the compositor's PipelineReporter for the frame, when traced).
+ */
+function paintCheck(events: TraceEvent[], pid: number, spans: { name: string; start: number; end: number }[], windows: [number, number][]): void {
+  const asyncSpans = (name: string, p?: number): [number, number][] => {
+    const open = new Map<string, number>();
+    const out: [number, number][] = [];
+    for (const e of events.filter((x) => x.name === name && (p === undefined || x.pid === p)).sort((a, b) => a.ts - b.ts)) {
+      const id = `${e.pid}:${e.id ?? e.id2?.local ?? ''}`;
+      if (e.ph === 'b') open.set(id, e.ts);
+      else if (e.ph === 'e' && open.has(id)) {
+        out.push([open.get(id)!, e.ts]);
+        open.delete(id);
+      } else if (e.ph === 'X' && e.dur !== undefined) out.push([e.ts, e.ts + e.dur]);
+    }
+    return out;
+  };
+  const draws = asyncSpans('gridlens:chart-draw', pid);
+  const paints = spans.filter((s) => s.name === 'Paint');
+  // Frames presented: PipelineReporter spans end at presentation (any process: the renderer's compositor reports them).
+  const presented = asyncSpans('PipelineReporter').map(([, end]) => end).sort((a, b) => a - b);
+  let withDraws = 0;
+  let paintedBefore = 0;
+  const paintToEnd: number[] = [];
+  const endToPresent: number[] = [];
+  for (const [from, to] of windows) {
+    const lastDraw = draws.filter(([s, e]) => s >= from && e <= to).map(([, e]) => e).sort((a, b) => b - a)[0];
+    if (lastDraw === undefined) continue;
+    withDraws += 1;
+    const paint = paints.find((p) => p.start >= lastDraw && p.end <= to);
+    if (!paint) continue;
+    paintedBefore += 1;
+    paintToEnd.push(to - paint.end);
+    const shown = presented.find((t) => t >= paint.end);
+    if (shown !== undefined) endToPresent.push(shown - to);
+  }
+  const q = (xs: number[]): string => {
+    if (xs.length === 0) return 'none traced';
+    const v = [...xs].sort((a, b) => a - b);
+    const at = (f: number): string => (v[Math.min(v.length - 1, Math.floor(f * v.length))]! / 1000).toFixed(1);
+    return `median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${(v[v.length - 1]! / 1000).toFixed(1)} ms (n ${v.length})`;
+  };
+  process.stdout.write(`paint check: ${withDraws} interactions drew a chart; in ${paintedBefore} a main-thread Paint after the last draw ended before the measure\n`);
+  process.stdout.write(`  that Paint's end to the measure's end: ${q(paintToEnd)}\n`);
+  process.stdout.write(`  the measure's end to that frame presented: ${q(endToPresent)}\n`);
 }
 
 /** Each interaction of the first cold start (group and step), from the benchmark's --json output (npm's banner lines skipped). */
