@@ -53,3 +53,42 @@ describe('whenIdle', () => {
     expect(ran).toBe(0);
   });
 });
+
+describe('the interaction measure ends after the frame that shows the last change', () => {
+  // Frames driven by the test: requestAnimationFrame callbacks run when the test says
+  // a frame is rendered; the check after it is a posted task (MessageChannel, as in Chromium).
+  const frames: (() => void)[] = [];
+  const renderFrame = () => frames.splice(0).forEach((cb) => cb());
+  const g = globalThis as { requestAnimationFrame?: (cb: () => void) => number };
+  afterEach(() => {
+    delete g.requestAnimationFrame;
+    performance.clearMeasures('gridlens:interaction');
+  });
+
+  it('a chart drawn between a frame and the check after it waits for the next frame', async () => {
+    g.requestAnimationFrame = (cb) => frames.push(cb);
+    const chart = Symbol('chart');
+    startInteraction();
+    renderFrame();
+    // An answer arrives in a task before the check runs: its chart reports waiting, draws, and is done.
+    reportWaiting(chart, true);
+    reportWaiting(chart, false);
+    await sleep(20);
+    expect(interactionMeasures()).toHaveLength(0);
+    expect(frames).toHaveLength(1); // a new check, after the next frame
+    renderFrame();
+    await sleep(20);
+    expect(interactionMeasures()).toHaveLength(1);
+  });
+
+  it('with nothing changed after the frame, the measure ends right after it', async () => {
+    g.requestAnimationFrame = (cb) => frames.push(cb);
+    startInteraction();
+    await sleep(20);
+    expect(interactionMeasures()).toHaveLength(0); // no frame yet
+    renderFrame();
+    await sleep(20);
+    expect(interactionMeasures()).toHaveLength(1);
+    expect(frames).toHaveLength(0);
+  });
+});
