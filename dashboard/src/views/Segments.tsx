@@ -4,7 +4,7 @@
 // breadcrumb goes back. The path lives in the URL (drill=…), so back/forward
 // walk it too.
 
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { Chart } from '../charts/LazyChart.tsx';
 import type { ChartOption } from '../charts/echarts.ts';
 import type { Filters } from '../data/api.ts';
@@ -73,7 +73,15 @@ function Groups({ level, filters, drill, k, onDrill }: { level: string; filters:
   const needs = !useDataStatus().manifest?.access?.withheld.includes('customer');
   const q = useTrackedQuery<SegmentGroupRow>(useMemo(() => segmentGroupsQuery(filters, drill, { needs }), [filters, drill, needs]));
   const rows = q.rows ?? [];
-  const levelName = t(`col.${level}` as 'col.segment');
+  // While the next level's answer comes, the rows on screen are the previous
+  // level's (the data layer keeps them, so the table does not blink): the
+  // table names the level of the rows it shows, and their drill buttons wait
+  // (a segment row drilled at the region level would add it as a region).
+  const answered = useRef<{ rows: SegmentGroupRow[] | null; level: string }>({ rows: q.rows, level });
+  if (!q.loading && q.rows !== answered.current.rows) answered.current = { rows: q.rows, level };
+  const rowsLevel = answered.current.rows === q.rows ? answered.current.level : level;
+  const rowsCurrent = rowsLevel === level;
+  const levelName = t(`col.${rowsLevel}` as 'col.segment');
   const title = `${t('segments.size_value')} · ${t('segments.by', { level: levelName })}`;
   const suppressed = rows.some((r) => r.suppressed_cells > 0);
 
@@ -95,7 +103,7 @@ function Groups({ level, filters, drill, k, onDrill }: { level: string; filters:
     : null;
   const data = {
     columns: [
-      { key: 'key', label: level }, { key: 'label', label: levelName }, { key: 'customers', label: t('segments.customers') }, { key: 'kwh', label: t('segments.kwh') },
+      { key: 'key', label: rowsLevel }, { key: 'label', label: levelName }, { key: 'customers', label: t('segments.customers') }, { key: 'kwh', label: t('segments.kwh') },
       { key: 'revenue', label: t('segments.revenue') }, { key: 'arrears', label: t('segments.arrears') }, { key: 'csat_pct', label: t('segments.csat') },
       { key: 'need_green', label: t('segments.need_green') }, { key: 'need_reliability', label: t('segments.need_reliability') }, { key: 'need_price', label: t('segments.need_price') },
     ],
@@ -105,7 +113,7 @@ function Groups({ level, filters, drill, k, onDrill }: { level: string; filters:
   return (
     <>
       <Chart id="segment-groups" title={title} option={option} data={q.rows ? data : null} loading={q.loading} error={q.error}
-        note={t('segments.drill_hint')} onSelect={(s) => { const r = rows[s.dataIndex]; if (r) onDrill(r.key); }} />
+        note={t('segments.drill_hint')} onSelect={(s) => { const r = rows[s.dataIndex]; if (r && rowsCurrent) onDrill(r.key); }} />
       <section className="panel" aria-labelledby="groups-table">
         <div className="panel-head">
           <h3 id="groups-table">{title}</h3>
@@ -114,7 +122,7 @@ function Groups({ level, filters, drill, k, onDrill }: { level: string; filters:
         {suppressed && k !== null ? <p className="panel-note">{t('state.suppressed', { k })}</p> : null}
         {needs ? null : <p className="panel-note" data-state="needs-withheld">{t('segments.needs_withheld')}</p>}
         <StatusMessage loading={q.loading && !q.rows} error={q.error} empty={q.rows !== null && rows.length === 0}>
-          <table className="data-table" data-table="segment-groups" data-level={level}>
+          <table className="data-table" data-table="segment-groups" data-level={rowsLevel} aria-busy={rowsCurrent ? undefined : true}>
             <thead>
               <tr>
                 <th scope="col">{levelName}</th>
@@ -130,7 +138,7 @@ function Groups({ level, filters, drill, k, onDrill }: { level: string; filters:
               {rows.map((r) => (
                 <tr key={r.key} data-group={r.key}>
                   <th scope="row">
-                    <button type="button" className="link" data-drill-value={r.key} onClick={() => onDrill(r.key)}
+                    <button type="button" className="link" data-drill-value={r.key} disabled={!rowsCurrent} onClick={() => onDrill(r.key)}
                       aria-label={`${t('segments.drill')}: ${i18n.code(r.key)}`}>
                       {i18n.code(r.key)} →
                     </button>
