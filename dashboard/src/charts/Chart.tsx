@@ -20,15 +20,15 @@ import { optionSignature } from './option-signature.ts';
 
 const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
 
+/** How near the viewport a chart counts as on screen (drawn at once rather than when idle). */
+const ON_SCREEN_MARGIN_PX = 200;
+
 /**
  * User Timing measure gridlens:chart-draw (detail: the chart's id) for one
  * setOption or resize: the benchmark sums them inside each interaction, so the
  * share of ECharts' drawing in an interaction is counted, not guessed
  * (docs/performance.md: about a third of interaction time at 100k customers).
  */
-/** How near the viewport a chart counts as on screen (drawn at once rather than when idle). */
-const ON_SCREEN_MARGIN_PX = 200;
-
 function measureDraw(id: string, kind: 'option' | 'resize', start: number): void {
   performance.measure('gridlens:chart-draw', { start, end: performance.now(), detail: { chart: id, kind } });
 }
